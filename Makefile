@@ -1,0 +1,64 @@
+# Two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+# The first interpreter that is Python >= 3.12 (pyenv's shim honours .python-version).
+PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test fmt setup setup-dev system-deps system-deps-test lint typecheck pytest bench clean
+
+run: setup ## set up and serve on http://127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup-dev lint typecheck pytest ## set up and run every check and test
+
+setup: system-deps $(VENV)/.installed
+
+setup-dev: setup system-deps-test $(VENV)/.installed-dev
+
+$(VENV)/.installed: pyproject.toml
+	@[ -n "$(PYTHON_FOR_VENV)" ] || { echo "Python >= 3.12 is required (none found on PATH)." >&2; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Debian packages: installed when missing and we are root, otherwise named.
+system-deps:
+	@./bin/ensure-debian-packages dot:graphviz
+
+system-deps-test: system-deps
+	@./bin/ensure-debian-packages chromium:chromium
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy .
+
+pytest:
+	$(VENV)/bin/pytest
+
+fmt: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

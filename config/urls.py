@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("baseline/", views.baseline, name="baseline"),
+    path("advisor/", include("advisor.urls")),
+    path("playground/", include("playground.urls")),
+]

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from playwright.sync_api import Page, expect
+
+from config.settings import BASE_DIR
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy")
+
+
+def _named_urls_without_arguments(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_urls_without_arguments(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groups:
+            yield f"{namespace}{entry.name}"
+
+
+def test_no_pending_migrations(db):
+    out = StringIO()
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(_named_urls_without_arguments()))
+def test_every_named_url_answers_without_error(client, name):
+    response = client.get(reverse(name))
+
+    # POST-only endpoints say 405; pages that need a session may redirect; none may fail.
+    assert response.status_code in {200, 302, 400, 401, 405}, response.content[:500]
+
+
+@pytest.mark.django_db
+def test_html_pages_carry_security_headers(client):
+    response = client.get(reverse("home"))
+
+    for header in SECURITY_HEADERS:
+        assert header in response.headers
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404_that_leaks_nothing(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert "Traceback" not in body
+    assert "settings" not in body
+
+
+def _run_manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-production-like-secret-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "handshake.example",
+    "HANDSHAKE_BASE_URL": "https://handshake.example",
+}
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_a_missing_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+
+    result = _run_manage("check", env_extra=env)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_bad_setting_value_fails_with_a_clear_message():
+    result = _run_manage("check", env_extra={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_shows_its_heading_and_its_links_work(live_server, page: Page):
+    foreign_requests: list[str] = []
+    origin = urlsplit(live_server.url).netloc
+    page.on(
+        "request",
+        lambda request: (
+            foreign_requests.append(request.url)
+            if urlsplit(request.url).netloc not in {origin, ""}
+            and not request.url.startswith("data:")
+            else None
+        ),
+    )
+
+    page.goto(live_server.url + "/")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pick the right integration")
+    page.get_by_role("link", name="Open the advisor").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("advisor", re.I))
+    page.get_by_role("link", name="Handshake home").click()
+    page.get_by_role("link", name="Open the playground").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("playground", re.I))
+    assert foreign_requests == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pages_load_nothing_from_another_origin_and_break_no_csp_rule(live_server, page: Page):
+    problems: list[str] = []
+    origin = urlsplit(live_server.url).netloc
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on(
+        "request",
+        lambda request: (
+            problems.append(request.url)
+            if urlsplit(request.url).netloc not in {origin, ""}
+            and not request.url.startswith("data:")
+            else None
+        ),
+    )
+
+    for name in sorted(_named_urls_without_arguments()):
+        response = page.goto(live_server.url + reverse(name))
+        assert response is not None
+
+    assert problems == []
