@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import gunicorn, run_load  # noqa: E402
+from bench.load import Request, gunicorn, run_load  # noqa: E402
 
 USERS = 8
 REQUESTS_PER_USER = 250
@@ -26,9 +26,13 @@ def main() -> None:
             requests_per_user=25,
         )
         for label, path in (("baseline view (/baseline/)", "/baseline/"), ("home page (/)", "/")):
+
+            def get(_: int, path: str = path) -> Request:
+                return ("GET", path, None, {})
+
             figures = run_load(
                 base_url,
-                lambda _, path=path: ("GET", path, None, {}),
+                get,
                 label=label,
                 users=USERS,
                 requests_per_user=REQUESTS_PER_USER,
