@@ -10,3 +10,5 @@ urlpatterns = [
     path("advisor/", include("advisor.urls")),
     path("playground/", include("playground.urls")),
 ]
+
+handler500 = "config.views.server_error"
