@@ -6,7 +6,6 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 # The first interpreter that is Python >= 3.12 (pyenv's shim honours .python-version).
 PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
