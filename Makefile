@@ -40,7 +40,7 @@ system-deps:
 	@./bin/ensure-debian-packages dot:graphviz
 
 system-deps-test: system-deps
-	@./bin/ensure-debian-packages chromium:chromium
+	@./bin/ensure-debian-packages chromium:chromium pg_ctlcluster:postgresql
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -42,6 +42,10 @@ def test_every_named_url_answers_without_error(client, name):
 
     # POST-only endpoints say 405; pages that need a session may redirect; none may fail.
     assert response.status_code in {200, 302, 400, 401, 405}, response.content[:500]
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        for header in SECURITY_HEADERS:
+            assert header in response.headers, f"{name} lacks {header}"
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
 
 @pytest.mark.django_db
