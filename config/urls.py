@@ -9,6 +9,8 @@ urlpatterns = [
     path("baseline/", views.baseline, name="baseline"),
     path("advisor/", include("advisor.urls")),
     path("playground/", include("playground.urls")),
+    # The simulated org serves Salesforce's own paths, from the site root.
+    path("", include("playground.org.urls")),
 ]
 
 handler500 = "config.views.server_error"

@@ -1,0 +1,74 @@
+"""How a connected app proves who it is at the token, revocation and introspection endpoints.
+
+Salesforce's rules: the consumer key and secret come in the body (client_secret_post) or
+in HTTP Basic (client_secret_basic); a secret that is sent is always checked, even where
+the app does not require one; a public app, or an app with "Require Secret" off for the
+flow, may send its consumer key alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
+
+from playground.org.errors import InvalidClientCredentials, InvalidClientId, InvalidRequest
+from playground.org.models import ConnectedApp
+
+TOKEN = "token"
+REVOCATION = "revocation"
+INTROSPECTION = "introspection"
+
+
+def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp | None:
+    """The authenticated app (None only at the revocation endpoint, for a bare token).
+
+    `request` is authlib's OAuth2Request; `find_app` looks an app up by consumer key.
+    """
+    header = request.headers.get("Authorization") or ""
+    uses_basic = header[:6].lower() == "basic "
+    basic_id, basic_secret = (
+        extract_basic_authorization(request.headers) if uses_basic else (None, None)
+    )
+    body_id = request.form.get("client_id")
+    body_secret = request.form.get("client_secret")
+    if uses_basic and body_secret is not None:
+        # RFC 6749 §2.3: a client MUST NOT use more than one authentication method.
+        raise InvalidRequest("use one client authentication method, not two")
+    if uses_basic and not basic_id:
+        raise InvalidClientCredentials()
+    if basic_id and body_id and basic_id != body_id:
+        raise InvalidRequest("client_id does not match the Authorization header")
+    client_id = basic_id or body_id
+    if not client_id:
+        if endpoint == REVOCATION:
+            return None
+        if endpoint == INTROSPECTION:
+            # RFC 7662 §2.1: the caller must be authorized to introspect.
+            raise InvalidClientCredentials()
+        raise InvalidClientId()
+    app: ConnectedApp | None = find_app(client_id)
+    if app is None:
+        raise InvalidClientId()
+    secret = basic_secret if uses_basic else body_secret
+    if secret:
+        if not app.check_client_secret(secret):
+            raise InvalidClientCredentials()
+        request.auth_method = "client_secret_basic" if uses_basic else "client_secret_post"
+        return app
+    if _secret_optional(app, endpoint=endpoint, grant_type=request.form.get("grant_type")):
+        request.auth_method = "none"
+        return app
+    raise InvalidClientCredentials()
+
+
+def _secret_optional(app: ConnectedApp, *, endpoint: str, grant_type: str | None) -> bool:
+    if endpoint == INTROSPECTION:
+        return False
+    if endpoint == REVOCATION or app.is_public:
+        return True
+    if grant_type == "authorization_code":
+        return not app.require_secret_web_server
+    if grant_type == "refresh_token":
+        return not app.require_secret_refresh
+    return False

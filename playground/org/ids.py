@@ -1,0 +1,51 @@
+"""Salesforce-shaped identifiers: 18-character record ids, consumer keys and secrets."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+_CHECKSUM_ALPHABET = string.ascii_uppercase + "012345"
+
+ORG_PREFIX = "00D"
+USER_PREFIX = "005"
+ACCOUNT_PREFIX = "001"
+CONTACT_PREFIX = "003"
+CONSUMER_KEY_PREFIX = "3MVG9"
+_CONSUMER_KEY_ALPHABET = string.ascii_letters + string.digits + "._"
+
+
+def with_checksum(id15: str) -> str:
+    """The 18-character, case-insensitive form of a 15-character id.
+
+    Each 5-character chunk adds one character whose bits mark which of the chunk's
+    characters are upper-case letters, so the id survives case-folding systems.
+    """
+    if len(id15) != 15:
+        raise ValueError("a Salesforce-style id has 15 characters before its checksum")
+    suffix = ""
+    for start in range(0, 15, 5):
+        bits = 0
+        for position, char in enumerate(id15[start : start + 5]):
+            if char in string.ascii_uppercase:
+                bits |= 1 << position
+        suffix += _CHECKSUM_ALPHABET[bits]
+    return id15 + suffix
+
+
+def new_record_id(prefix: str) -> str:
+    """A fresh 18-character id: 3-character key prefix, pod-like "0000", random tail."""
+    tail = "".join(secrets.choice(BASE62) for _ in range(8))
+    return with_checksum(f"{prefix}0000{tail}")
+
+
+def new_consumer_key() -> str:
+    # Real consumer keys are 85 characters of letters, digits, dots and underscores.
+    tail = "".join(secrets.choice(_CONSUMER_KEY_ALPHABET) for _ in range(80))
+    return CONSUMER_KEY_PREFIX + tail
+
+
+def new_consumer_secret() -> str:
+    # 256 bits, written as 64 upper-case hex digits like a real consumer secret.
+    return secrets.token_hex(32).upper()

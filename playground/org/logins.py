@@ -1,0 +1,144 @@
+"""Signing in to the org: password checks through Django's authenticate(), a lock-out for
+password guessing, and the org's sign-in state in the browser session.
+
+The org keeps its own keys in the session rather than logging into Django's auth, so
+signing in as another demo user never flushes the rest of the visitor's session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError
+from django.utils import timezone
+
+from playground.org.models import LoginThrottle, OrgUser
+
+# RFC 6819 §4.4.3.6 / §5.1.4.2.3: lock a (username, address) pair after repeated failures.
+# Generous enough for a training room behind one NAT address, where everyone signs in as
+# the same demo users.
+MAX_FAILURES = 10
+WINDOW = timedelta(minutes=10)
+LOCKOUT = timedelta(minutes=10)
+MAX_FIELD_LENGTH = 256
+
+_SESSION_USER = "org_user"
+_SESSION_AUTH_TIME = "org_auth_time"
+_SESSION_FRESH = "org_fresh_sign_in"
+
+# Salesforce security tokens are appended to the password; ours are 16 to 32 characters.
+_SECURITY_TOKEN_LENGTHS = range(16, 33)
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    user: OrgUser | None
+    locked: bool
+
+
+def check_password(username: str, password: str, *, address: str) -> SignInAttempt:
+    """The org user these credentials belong to; the same answer for every kind of failure."""
+    if not username or not password or len(username) > MAX_FIELD_LENGTH:
+        return SignInAttempt(user=None, locked=False)
+    if len(password) > MAX_FIELD_LENGTH or "\x00" in username + password:
+        return SignInAttempt(user=None, locked=False)
+    key = _throttle_key(username, address)
+    now = timezone.now()
+    if _is_locked(key, now=now):
+        return SignInAttempt(user=None, locked=True)
+    user = _authenticate(username, password)
+    if user is None:
+        locked = _record_failure(key, now=now)
+        return SignInAttempt(user=None, locked=locked)
+    LoginThrottle.objects.filter(key_hash=key).delete()
+    return SignInAttempt(user=user, locked=False)
+
+
+def _authenticate(username: str, password: str) -> OrgUser | None:
+    account: AbstractBaseUser | None = authenticate(username=username, password=password)
+    if account is None:
+        account = _authenticate_with_security_token(username, password)
+    if account is None or not getattr(account, "is_active", False):
+        return None
+    return OrgUser.objects.select_related("user", "org").filter(user__pk=account.pk).first()
+
+
+def _authenticate_with_security_token(username: str, password: str) -> AbstractBaseUser | None:
+    profile = OrgUser.objects.filter(user__username__iexact=username).first()
+    if profile is None or not profile.security_token_hash:
+        return None
+    for length in _SECURITY_TOKEN_LENGTHS:
+        if len(password) <= length:
+            break
+        suffix = password[-length:]
+        if hashlib.sha256(suffix.encode()).hexdigest() == profile.security_token_hash:
+            return authenticate(username=username, password=password[:-length])
+    return None
+
+
+def _throttle_key(username: str, address: str) -> str:
+    return hashlib.sha256(f"{username.strip().lower()}|{address}".encode()).hexdigest()
+
+
+def _is_locked(key: str, *, now: datetime) -> bool:
+    return LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).exists()
+
+
+def _record_failure(key: str, *, now: datetime) -> bool:
+    try:
+        row, _ = LoginThrottle.objects.get_or_create(
+            key_hash=key, defaults={"window_started_at": now}
+        )
+    except IntegrityError:
+        row = LoginThrottle.objects.get(key_hash=key)
+    if row.window_started_at + WINDOW < now:
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= MAX_FAILURES:
+        row.locked_until = now + LOCKOUT
+    row.save()
+    return row.locked_until is not None and row.locked_until > now
+
+
+def sign_in(session: SessionBase, user: OrgUser) -> None:
+    # A new session key on sign-in defeats session fixation (ASVS 7.2.4).
+    session.cycle_key()
+    session[_SESSION_USER] = user.pk
+    session[_SESSION_AUTH_TIME] = timezone.now().isoformat()
+    session[_SESSION_FRESH] = True
+
+
+def sign_out(session: SessionBase) -> None:
+    for key in (_SESSION_USER, _SESSION_AUTH_TIME, _SESSION_FRESH):
+        session.pop(key, None)
+    session.cycle_key()
+
+
+def signed_in_user(session: SessionBase) -> OrgUser | None:
+    pk = session.get(_SESSION_USER)
+    if not isinstance(pk, int):
+        return None
+    user = OrgUser.objects.select_related("user", "org").filter(pk=pk).first()
+    if user is None or not user.user.is_active:
+        return None
+    return user
+
+
+def auth_time(session: SessionBase) -> datetime | None:
+    raw = session.get(_SESSION_AUTH_TIME)
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def take_fresh_sign_in(session: SessionBase) -> bool:
+    """True once after each sign-in: how prompt=login knows the person just signed in."""
+    return bool(session.pop(_SESSION_FRESH, False))

@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from playground.org import (
+    authorization,
+    connected_apps,
+    discovery,
+    identity,
+    keys,
+    logins,
+    rest_api,
+)
+from playground.org.forms import AppSettingsForm, NewAppForm, initial_settings
+from playground.org.models import Org, OrgUser
+from playground.org.resource_server import check_bearer
+from playground.org.scopes import API_SCOPES, IDENTITY_SCOPES
+from playground.org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
+from playground.org.server import back_channel_problem, get_server, oauth_error
+from playground.org.visitors import visitor_id
+
+NO_STORE = "no-store"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _redirect(location: str, *, after_post: bool) -> HttpResponse:
+    # RFC 9700 §4.12: never 307 after a POST that carried credentials; 303 says "GET this".
+    # Built by hand: a callback may use an app's own scheme, which HttpResponseRedirect refuses.
+    response = HttpResponse(status=303 if after_post else 302)
+    response["Location"] = location
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+def authorize(request: HttpRequest) -> HttpResponse:
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    outcome = authorization.authorize(request, decision=decision)
+    after_post = request.method == "POST"
+    if isinstance(outcome, authorization.Redirect):
+        return _redirect(outcome.location, after_post=after_post)
+    if isinstance(outcome, authorization.SignInNeeded):
+        return _redirect(outcome.login_url, after_post=after_post)
+    if isinstance(outcome, authorization.ConsentNeeded):
+        return _no_store(render(request, "org/consent.html", {"consent": outcome}))
+    return _no_store(
+        render(
+            request,
+            "org/error.html",
+            {"error": outcome.error, "description": outcome.description},
+            status=400,
+        )
+    )
+
+
+def _start_url(request: HttpRequest) -> str:
+    raw = request.POST.get("startURL") if request.method == "POST" else request.GET.get("startURL")
+    raw = raw or ""
+    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests.
+    if raw.startswith(reverse("org:authorize")) and url_has_allowed_host_and_scheme(
+        raw, allowed_hosts=None
+    ):
+        return raw
+    return ""
+
+
+def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
+    query = parse_qs(urlsplit(start_url).query)
+    client_id = (query.get("client_id") or [""])[0]
+    app = get_server().query_client(client_id) if client_id else None
+    return {
+        "start_url": start_url,
+        "app_name": app.name if app else "",
+        "login_hint": (query.get("login_hint") or [""])[0][:256],
+        "display": authorization.display_of((query.get("display") or [""])[0]),
+        "signed_in": logins.signed_in_user(request.session),
+        "demo_users": DEMO_USERS,
+        "demo_password": DEMO_PASSWORD,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    start_url = _start_url(request)
+    context = _login_context(request, start_url)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "continue" and context["signed_in"] is not None:
+            logins.sign_in(request.session, context["signed_in"])
+            return _redirect(start_url or reverse("org:login"), after_post=True)
+        username = request.POST.get("username", "")
+        attempt = logins.check_password(
+            username, request.POST.get("password", ""), address=request.META.get("REMOTE_ADDR", "")
+        )
+        if attempt.user is not None:
+            logins.sign_in(request.session, attempt.user)
+            return _redirect(start_url or reverse("org:login"), after_post=True)
+        context["login_hint"] = username[:256]
+        context["failed"] = True
+        context["locked"] = attempt.locked
+        status = 429 if attempt.locked else 200
+    return _no_store(render(request, "org/login.html", context, status=status))
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    logins.sign_out(request.session)
+    messages.success(request, "You are signed out of the demo org.")
+    return _redirect(reverse("org:login"), after_post=True)
+
+
+@csrf_exempt  # RFC 6749 §3.2: clients authenticate with credentials, not a browser session.
+@require_http_methods(["GET", "POST"])
+def token(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_token_response(request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response("revocation", request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def introspect(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response("introspection", request)
+    return response
+
+
+def _bearer_error(check: Any) -> HttpResponse:
+    response = oauth_error(check.status, check.error or "invalid_token", check.description or "")
+    response["WWW-Authenticate"] = check.www_authenticate
+    return response
+
+
+@csrf_exempt  # OIDC Core §5.3.1 allows POST; a bearer token, not a cookie, authenticates.
+@require_http_methods(["GET", "POST"])
+def userinfo(request: HttpRequest) -> HttpResponse:
+    check = check_bearer(request, any_of=IDENTITY_SCOPES)
+    if check.token is None:
+        return _bearer_error(check)
+    claims = identity.userinfo_claims(check.token.family.user, check.token.scope)
+    return _no_store(JsonResponse(claims))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def identity_service(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse:
+    check = check_bearer(request, any_of=IDENTITY_SCOPES)
+    if check.token is None:
+        return _bearer_error(check)
+    user: OrgUser = check.token.family.user
+    if org_id != user.org.org_id or user_id != user.record_id:
+        # Another person's identity URL: refused, whatever the token.
+        return oauth_error(403, "Bad_Id", "this identity URL is not the token's user")
+    return _no_store(JsonResponse(identity.identity_document(user)))
+
+
+@require_GET
+def jwks(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(keys.jwks())
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def openid_configuration(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(discovery.openid_configuration())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _api_response(body: Any, *, status: int = 200) -> HttpResponse:
+    return _no_store(JsonResponse(body, status=status, safe=False))
+
+
+def _api_call(request: HttpRequest, run: Any) -> HttpResponse:
+    check = check_bearer(request, any_of=API_SCOPES)
+    if check.token is None:
+        message = (
+            "This session is not valid for use with the REST API"
+            if check.error == "insufficient_scope"
+            else "Session expired or invalid"
+        )
+        response = _api_response(
+            [{"message": message, "errorCode": "INVALID_SESSION_ID"}], status=401
+        )
+        response["WWW-Authenticate"] = check.www_authenticate
+        return response
+    org: Org = check.token.family.app.org
+    try:
+        return _api_response(run(org))
+    except rest_api.ApiError as error:
+        return _api_response(error.body(), status=error.status)
+
+
+@require_GET
+def api_versions(request: HttpRequest) -> HttpResponse:
+    # Like Salesforce, the list of versions needs no token.
+    return JsonResponse(rest_api.versions(), safe=False)
+
+
+@csrf_exempt
+@require_GET
+def api_resources(request: HttpRequest, version: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.resources(version))
+
+
+@csrf_exempt
+@require_GET
+def sobject(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.describe(version, name, org))
+
+
+@csrf_exempt
+@require_GET
+def sobject_record(request: HttpRequest, version: str, name: str, record_id: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.record(version, name, record_id, org))
+
+
+@csrf_exempt
+@require_GET
+def query(request: HttpRequest, version: str) -> HttpResponse:
+    text = request.GET.get("q", "")
+    return _api_call(request, lambda org: rest_api.query(version, text, org))
+
+
+def _setup_context(request: HttpRequest, owner: str) -> dict[str, Any]:
+    org = current_org()
+    return {
+        "org": org,
+        "apps": connected_apps.apps_owned_by(owner),
+        "signing_keys": keys.published_keys(),
+        "demo_users": DEMO_USERS,
+        "demo_password": DEMO_PASSWORD,
+        "signed_in": logins.signed_in_user(request.session),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    owner = visitor_id(request.session)
+    form = NewAppForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued = connected_apps.create_connected_app(owner=owner, **data)
+        except connected_apps.InvalidSetting as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request, f"Created {data['name']}. Its consumer key and secret are below."
+            )
+            return redirect("org:setup_app", client_id=issued.client_id)
+    context = {**_setup_context(request, owner), "form": form}
+    return _no_store(render(request, "org/setup.html", context, status=400 if form.errors else 200))
+
+
+@require_http_methods(["GET", "POST"])
+def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    owner = visitor_id(request.session)
+    try:
+        app = connected_apps.owned_app(client_id, owner=owner)
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    form = AppSettingsForm(request.POST or None, initial=initial_settings(app))
+    if request.method == "POST" and form.is_valid():
+        try:
+            connected_apps.update_connected_app(client_id, owner=owner, **form.cleaned_data)
+        except connected_apps.InvalidSetting as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("org:setup_app", client_id=client_id)
+    context = {
+        **_setup_context(request, owner),
+        "app": app,
+        "form": form,
+        "base_url": identity.base_url(),
+    }
+    return _no_store(
+        render(request, "org/setup_app.html", context, status=400 if form.errors else 200)
+    )
+
+
+@require_POST
+def delete_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    try:
+        connected_apps.delete_connected_app(client_id, owner=visitor_id(request.session))
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    messages.success(request, "The app and every token it held are gone.")
+    return redirect("org:setup")
