@@ -254,6 +254,7 @@ def record(
     response_body: bytes,
     elapsed_ms: float,
     error: str = "",
+    cut: bool = False,
 ) -> HttpExchange:
     """Build the exchange for a finished round trip, finding the secrets in it."""
     request_body, request_cut = _decode(request.body)
@@ -276,7 +277,7 @@ def record(
             response_body=body,
         ),
         error=error,
-        truncated=request_cut or response_cut,
+        truncated=cut or request_cut or response_cut,
     )
 
 
@@ -398,6 +399,7 @@ class HttpxTransport:
                     content += chunk
                     if len(content) > self.max_body:
                         break
+                cut = len(content) > self.max_body
             finally:
                 response.close()
         except httpx.HTTPError as problem:
@@ -422,6 +424,7 @@ class HttpxTransport:
             sent_headers=sent,
             status=status,
             response_headers=headers,
-            response_body=bytes(content),
+            response_body=bytes(content[: self.max_body]),
             elapsed_ms=elapsed,
+            cut=cut,
         )

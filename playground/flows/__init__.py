@@ -1,0 +1,32 @@
+"""Every flow the playground can run, registered in one place.
+
+Adding a flow: copy a module, change its steps, add it to FLOWS, add its test file.
+"""
+
+from __future__ import annotations
+
+from playground.flows import (
+    client_credentials,
+    refresh_token,
+    user_agent,
+    username_password,
+    web_server,
+    web_server_pkce,
+)
+from playground.flows.base import Flow
+
+FLOWS: dict[str, Flow] = {
+    flow.slug: flow
+    for flow in (
+        web_server_pkce.FLOW,
+        web_server.FLOW,
+        client_credentials.FLOW,
+        refresh_token.FLOW,
+        user_agent.FLOW,
+        username_password.FLOW,
+    )
+}
+
+
+def get_flow(slug: str) -> Flow | None:
+    return FLOWS.get(slug)

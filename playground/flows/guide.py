@@ -112,3 +112,7 @@ FLOW_GUIDES: tuple[FlowGuide, ...] = (
         risk_reason="The app holds the person's password, which defeats MFA and consent.",
     ),
 )
+
+
+def guide_for(slug: str) -> FlowGuide:
+    return next(guide for guide in FLOW_GUIDES if guide.slug == slug)

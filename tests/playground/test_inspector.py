@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from pathlib import Path
 
 import jwt
 import pytest
@@ -41,13 +42,20 @@ HMAC_SECRET = "a-shared-secret-that-is-long-enough-for-hs256"
 
 
 def _claims(**extra):
-    return {"iss": "https://issuer.test", "aud": "client-1", "sub": "005x", "iat": int(NOW),
-            "exp": int(NOW) + 300, **extra}
+    return {
+        "iss": "https://issuer.test",
+        "aud": "client-1",
+        "sub": "005x",
+        "iat": int(NOW),
+        "exp": int(NOW) + 300,
+        **extra,
+    }
 
 
 def _rs256(claims=None, *, key=RSA_KEY, headers=None):
-    return jwt.encode(claims or _claims(), key, algorithm="RS256",
-                      headers={"kid": "k1", **(headers or {})})
+    return jwt.encode(
+        claims or _claims(), key, algorithm="RS256", headers={"kid": "k1", **(headers or {})}
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -126,7 +134,8 @@ def test_an_unknown_kid_is_named_in_the_reason():
 
     assert result.verdict == "invalid"
     assert result.reason.startswith("Key not found")
-    assert "nope" in result.reason and "k1" in result.reason
+    assert "nope" in result.reason
+    assert "k1" in result.reason
 
 
 # F1 ------------------------------------------------------------------------------------------
@@ -161,7 +170,8 @@ def test_f2_hs256_token_with_an_rsa_public_key_is_refused(key):
 
     assert result.verdict == "invalid"
     assert result.reason.startswith("Algorithm mismatch")
-    assert "HS256" in result.reason and "RS256" in result.reason
+    assert "HS256" in result.reason
+    assert "RS256" in result.reason
 
 
 def test_f2_rs256_token_with_an_hmac_secret_is_refused():
@@ -199,8 +209,13 @@ def test_f4_embedded_and_remote_keys_are_never_used():
         _claims(),
         attacker,
         algorithm="RS256",
-        headers={"kid": "k1", "jwk": attacker_jwk, "jku": "https://evil.test/keys",
-                 "x5u": "https://evil.test/cert", "x5c": ["MIIB"]},
+        headers={
+            "kid": "k1",
+            "jwk": attacker_jwk,
+            "jku": "https://evil.test/keys",
+            "x5u": "https://evil.test/cert",
+            "x5c": ["MIIB"],
+        },
     )
 
     result = inspect_jwt(token, key=JWKS, now=NOW)
@@ -221,9 +236,11 @@ def test_f4_a_kid_that_looks_like_a_path_is_only_a_lookup_key():
 def test_f4_the_inspector_module_never_fetches_anything():
     import playground.inspector as module
 
-    source = open(module.__file__).read()
+    source = Path(module.__file__).read_text()
 
-    assert "httpx" not in source and "urllib.request" not in source and "requests" not in source
+    assert "httpx" not in source
+    assert "urllib.request" not in source
+    assert "requests" not in source
 
 
 # F5 ------------------------------------------------------------------------------------------
@@ -249,7 +266,8 @@ def test_f5_each_failed_check_is_listed_with_its_reason(claims, expected, label,
     assert failed[0].label == label
     assert words in failed[0].detail
     assert result.reason.startswith(label)
-    assert result.checks[0].label == "Signature" and result.checks[0].passed
+    assert result.checks[0].label == "Signature"
+    assert result.checks[0].passed
 
 
 def test_f5_failed_checks_are_listed_even_without_a_key():
@@ -272,7 +290,8 @@ def test_f5_at_hash_ties_the_id_token_to_its_access_token():
     bad = inspect_jwt(token, key=JWKS, expected=Expected(access_token="other-token"), now=NOW)
 
     assert good.verdict == "valid"
-    assert bad.verdict == "invalid" and bad.reason.startswith("Access token hash")
+    assert bad.verdict == "invalid"
+    assert bad.reason.startswith("Access token hash")
 
 
 # F6 ------------------------------------------------------------------------------------------
@@ -410,12 +429,21 @@ def test_an_unusable_pem_is_reported(text):
 @given(
     st.one_of(
         st.text(max_size=300),
-        st.lists(st.text(alphabet="ABCabc0129-_=+/.!{}\"", max_size=60), min_size=1, max_size=6).map(".".join),
+        st.lists(st.text(alphabet='ABCabc0129-_=+/.!{}"', max_size=60), min_size=1, max_size=6).map(
+            ".".join
+        ),
         st.tuples(
-            st.dictionaries(st.text(max_size=8), st.recursive(
-                st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-                lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
-                max_leaves=8)),
+            st.dictionaries(
+                st.text(max_size=8),
+                st.recursive(
+                    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+                    lambda inner: (
+                        st.lists(inner, max_size=3)
+                        | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+                    ),
+                    max_leaves=8,
+                ),
+            ),
             st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8) | st.floats()),
             st.binary(max_size=80),
         ).map(lambda t: _raw(t[0], t[1], t[2])),

@@ -1,0 +1,64 @@
+"""User-agent (implicit) flow (RFC 6749 §4.2): tokens come back in the URL fragment."""
+
+from __future__ import annotations
+
+from playground.flows.base import AppSpec, Flow
+from playground.flows.endpoints import (
+    api_step,
+    authorize_step,
+    fragment_callback_step,
+    introspect_step,
+    revoke_step,
+)
+from playground.flows.guide import guide_for
+
+FLOW = Flow(
+    guide=guide_for("user-agent"),
+    app=AppSpec(grants=("implicit",), scopes=("api", "id")),
+    intro="The legacy way for browser apps: the org puts the access token straight into "
+    "the redirect URL, after the #. There is no code and no back channel, so nothing proves "
+    "who receives the token. Learn it to recognise it; build new apps with the web server "
+    "flow and PKCE instead.",
+    steps=(
+        authorize_step(
+            response_type="token",
+            scope="api id",
+            why="response_type=token asks for the token itself in the redirect. The app "
+            "cannot authenticate, so the only thing keeping the token from the wrong page is "
+            "the exact match of the redirect URI.",
+            salesforce=(
+                "Orgs can switch this flow off entirely (Salesforce's blockOAuthUsrAgtFlow "
+                "setting), and new apps should leave it off.",
+            ),
+        ),
+        fragment_callback_step(
+            why="The fragment never reaches a server, which is why this flow was invented "
+            "for browsers. But it does reach browser history, and every script on the page "
+            "can read it. RFC 9700 §2.1.2 says not to use this flow.",
+            salesforce=(
+                "Salesforce returns a refresh token in the fragment only for special redirect "
+                "URIs, and adds instance_url, id, issued_at and signature as in a token "
+                "response.",
+            ),
+        ),
+        api_step(
+            why="The token works exactly like one from the web server flow: a bearer token "
+            "does not remember how it was obtained.",
+        ),
+        introspect_step(
+            why="Introspection reveals what the token is good for and when it expires. Here "
+            "the app's server asks on the browser's behalf, using the app's own credentials.",
+        ),
+        revoke_step(
+            why="A token that may have leaked through history should be revoked as soon as "
+            "the app no longer needs it.",
+        ),
+        api_step(
+            slug="call-api-again",
+            title="Try the revoked token on the API",
+            expect_refusal=True,
+            summary="The app repeats the API call with the revoked token.",
+            why="Revocation takes effect at once, wherever copies of the token have ended up.",
+        ),
+    ),
+)

@@ -1,0 +1,36 @@
+"""A stored run of a flow: who owns it, which practice app it uses, and what each step recorded."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+
+def new_run_id() -> str:
+    # 192 random bits: a run's URL is its only name, so it must not be guessable.
+    return secrets.token_urlsafe(24)
+
+
+class FlowRun(models.Model):
+    id = models.CharField(primary_key=True, max_length=64, default=new_run_id, editable=False)
+    owner = models.CharField(max_length=64, db_index=True)  # the browser session's visitor id
+    flow = models.CharField(max_length=40)
+    base_url = models.CharField(max_length=300)  # the org this run talks to
+    redirect_uri = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=100)
+    # A practice credential of the simulated org, kept so back-channel steps can authenticate.
+    client_secret = models.CharField(max_length=200, blank=True)
+    oauth_state = models.CharField(max_length=100, blank=True, db_index=True)
+    values = models.JSONField(default=dict)  # what earlier steps kept for later ones
+    steps = models.JSONField(default=list)  # [{"step": slug, "result": StepResult as JSON}]
+    version = models.PositiveIntegerField(default=0)  # bumped on every save of a step
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["owner", "flow", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.flow} run {self.id[:8]}…"
