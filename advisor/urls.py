@@ -8,4 +8,9 @@ app_name = "advisor"
 
 urlpatterns = [
     path("", views.wizard, name="wizard"),
+    path("diagram.svg", views.diagram, name="diagram"),
+    path("decision-record.md", views.adr_markdown, name="adr_markdown"),
+    path("recommendation.json", views.recommendation_json, name="recommendation_json"),
+    path("scenarios/", views.scenarios, name="scenarios"),
+    path("compare/", views.compare, name="compare"),
 ]

@@ -1,10 +1,139 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
+
+from advisor import adr, diagrams
+from advisor.questions import (
+    COUNT_QUESTION,
+    QUESTIONS,
+    Answers,
+    differences,
+    fieldsets,
+    parse_answers,
+    parse_permalink,
+)
+from advisor.rules import Recommendation, recommend
+from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _with_query(url_name: str, query: str) -> str:
+    path = reverse(url_name)
+    return f"{path}?{query}" if query else path
+
+
+def _permalink(answers: Answers) -> str:
+    # The public base URL, never the Host header (the same rule the org's issuer follows).
+    return settings.HANDSHAKE_BASE_URL + _with_query("advisor:wizard", answers.to_query())
+
+
+def _result_context(recommendation: Recommendation) -> dict[str, Any]:
+    query = recommendation.answers.to_query()
+    return {
+        "recommendation": recommendation,
+        "answers": recommendation.answers,
+        "question_count": len(QUESTIONS),
+        "page_url": _with_query("advisor:wizard", query),
+        "permalink": _permalink(recommendation.answers),
+        "diagram_url": _with_query("advisor:diagram", query),
+        "adr_url": _with_query("advisor:adr_markdown", query),
+        "json_url": _with_query("advisor:recommendation_json", query),
+        "compare_url": reverse("advisor:compare")
+        + "?"
+        + QueryDict.fromkeys(["a"], query).urlencode(),
+        "chart": diagrams.connection_chart(recommendation.answers.numbers.get(COUNT_QUESTION)),
+        "links": diagrams.describe(recommendation),
+    }
+
+
+def _is_canonical(query: QueryDict, answers: Answers) -> bool:
+    given = [(key, value) for key, values in query.lists() for value in values]
+    return given == parse_qsl(answers.to_query())
 
 
 @require_GET
-def wizard(request: HttpRequest) -> HttpResponse:
-    return render(request, "advisor/wizard.html")
+@vary_on_headers("HX-Request")
+def wizard(request: HtmxHttpRequest) -> HttpResponse:
+    answers = parse_answers(request.GET)
+    context = _result_context(recommend(answers))
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "advisor/wizard.html#result", context)
+        return push_url(response, context["page_url"])
+    if not answers.errors and not _is_canonical(request.GET, answers):
+        # A plain form submission carries every skipped question; the permalink doesn't.
+        return HttpResponseRedirect(context["page_url"])
+    return render(request, "advisor/wizard.html", {**context, "fieldsets": fieldsets(answers)})
+
+
+@require_GET
+@cache_control(max_age=3600)
+def diagram(request: HttpRequest) -> HttpResponse:
+    graph = diagrams.build_graph(recommend(parse_answers(request.GET)))
+    return HttpResponse(diagrams.render_svg(graph), content_type="image/svg+xml")
+
+
+@require_GET
+def adr_markdown(request: HttpRequest) -> HttpResponse:
+    answers = parse_answers(request.GET)
+    text = adr.to_markdown(
+        recommend(answers), permalink=_permalink(answers), today=timezone.localdate()
+    )
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="integration-decision.md"'
+    return response
+
+
+@require_GET
+def recommendation_json(request: HttpRequest) -> HttpResponse:
+    answers = parse_answers(request.GET)
+    text = adr.to_json(recommend(answers), permalink=_permalink(answers))
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
+
+
+@require_GET
+def scenarios(request: HttpRequest) -> HttpResponse:
+    library = [
+        (scenario, recommend(parse_permalink(scenario.to_query())), scenario.to_query())
+        for scenario in SCENARIOS
+    ]
+    return render(request, "advisor/scenarios.html", {"library": library, "scenarios": SCENARIOS})
+
+
+def _side(raw: str) -> tuple[str, Recommendation]:
+    scenario = SCENARIO_BY_ID.get(raw.strip())
+    answers = parse_permalink(scenario.to_query() if scenario else raw)
+    return (scenario.title if scenario else "", recommend(answers))
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    raw_a, raw_b = request.GET.get("a", ""), request.GET.get("b", "")
+    context: dict[str, Any] = {"raw_a": raw_a, "raw_b": raw_b, "scenarios": SCENARIOS}
+    if raw_a.strip() and raw_b.strip():
+        (title_a, first), (title_b, second) = _side(raw_a), _side(raw_b)
+        context |= {
+            "title_a": title_a or "Design A",
+            "title_b": title_b or "Design B",
+            "first": first,
+            "second": second,
+            "rows": list(zip(first.decisions, second.decisions, strict=True)),
+            "differences": differences(first.answers, second.answers),
+            "url_a": _with_query("advisor:wizard", first.answers.to_query()),
+            "url_b": _with_query("advisor:wizard", second.answers.to_query()),
+        }
+    return render(request, "advisor/compare.html", context)

@@ -1,0 +1,267 @@
+"""Export a recommendation as a Markdown architecture decision record (MADR layout) or JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from advisor.questions import NAMES_QUESTION, QUESTIONS, TOPICS, questions_in
+from advisor.rules import FiredAlert, GradedOption, Reason, Recommendation
+
+GRADE_WORDS = {"best": "Best", "good": "Good", "possible": "Possible", "avoid": "Avoid"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _md(text: str) -> str:
+    """Escape text a person typed, so it can't turn into links, HTML or headings."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def title(recommendation: Recommendation) -> str:
+    return "Integration design: " + ", ".join(
+        result.best.choice.name for result in recommendation.decisions
+    )
+
+
+def _reason_line(reason: Reason, *, good: str = "Good", bad: str = "Bad") -> str:
+    word = {"for": good, "against": bad, "note": "Neutral"}[reason.kind]
+    because = f" ({reason.because})" if reason.because else ""
+    veto = " Rules it out." if reason.veto else ""
+    return f"* {word}: {reason.text}{veto}{because} [{reason.source.title}]"
+
+
+def _alert_line(fired: FiredAlert) -> str:
+    because = f" ({fired.because})" if fired.because else ""
+    return (
+        f"* **{fired.alert.severity.upper()}** {fired.alert.text}{because} [{fired.source.title}]"
+    )
+
+
+def _context(recommendation: Recommendation) -> list[str]:
+    answers = recommendation.answers
+    lines = [
+        "We need to choose how this integration authenticates, which integration pattern it "
+        "follows, whether it runs point-to-point or through middleware, whether it uses "
+        "Salesforce events, and how its connections are secured. The answers below describe "
+        "the integration; they were given in the Handshake advisor.",
+        "",
+    ]
+    for topic in TOPICS:
+        answered = [
+            question for question in questions_in(topic.id) if answers.is_answered(question.id)
+        ]
+        if not answered:
+            continue
+        lines.append(f"**{topic.title}**")
+        lines.append("")
+        for question in answered:
+            if question.id == NAMES_QUESTION:
+                shown = ", ".join(_md(name) for name in answers.names)
+            else:
+                value = answers.value(question.id)
+                option = question.option(value) if isinstance(value, str) else None
+                shown = option.label if option else str(value)
+            lines.append(f"* {question.prompt} {shown}")
+        lines.append("")
+    skipped = [question.prompt for question in QUESTIONS if not answers.is_answered(question.id)]
+    if skipped:
+        lines.append(f"Questions left unanswered ({len(skipped)}):")
+        lines.append("")
+        lines += [f"* {prompt}" for prompt in skipped]
+        lines.append("")
+    return lines
+
+
+def _drivers(recommendation: Recommendation) -> list[str]:
+    causes: dict[str, None] = {}
+    for result in recommendation.decisions:
+        for option in result.options[:2]:
+            for reason in option.reasons:
+                for cause in reason.causes:
+                    causes.setdefault(cause)
+    if not causes:
+        return ["* No answers were given; the outcome rests on general guidance only."]
+    return [f"* {cause[:1].upper()}{cause[1:]}" for cause in causes]
+
+
+def _option_block(option: GradedOption) -> list[str]:
+    lines = [
+        f"#### {option.choice.name} ({GRADE_WORDS[option.grade]})",
+        "",
+        option.choice.summary,
+        "",
+    ]
+    lines += [_reason_line(reason) for reason in option.reasons]
+    lines.append("")
+    return lines
+
+
+def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) -> str:
+    """A complete MADR document: paste it into docs/decisions/ and edit from there."""
+    lines = [
+        "---",
+        "status: proposed",
+        f"date: {today.isoformat()}",
+        "---",
+        "",
+        f"# {title(recommendation)}",
+        "",
+        "## Context and Problem Statement",
+        "",
+        *_context(recommendation),
+        f"Permalink to these answers: <{permalink}>",
+        "",
+        "## Decision Drivers",
+        "",
+        *_drivers(recommendation),
+        "",
+        "## Considered Options",
+        "",
+    ]
+    for result in recommendation.decisions:
+        names = ", ".join(option.choice.name for option in result.options)
+        lines.append(f"* {result.decision.title}: {names}")
+    lines += ["", "## Decision Outcome", ""]
+    for result in recommendation.decisions:
+        best = result.best
+        top = best.pros[0] if best.pros else best.reasons[0]
+        because = f" ({top.because})" if top.because else ""
+        close = ""
+        if result.close_call and result.runner_up is not None:
+            close = f" Close call: {result.runner_up.choice.name} came within a point."
+        lines.append(
+            f"{result.decision.number}. {result.decision.title}: chosen option "
+            f'"{best.choice.name}". {top.text}{because}{close}'
+        )
+    lines += ["", "### Consequences", ""]
+    for result in recommendation.decisions:
+        best = result.best
+        lines += [_reason_line(reason) for reason in (*best.pros, *best.cons)]
+    companion = recommendation.companion
+    lines.append(f"* Neutral: {companion.text}")
+    lines += ["", "### Warnings and cross-checks", ""]
+    alerts = (*recommendation.warnings, *recommendation.cross_checks)
+    lines += [_alert_line(fired) for fired in alerts] or ["* None raised by these answers."]
+    lines += ["", "## Pros and Cons of the Options", ""]
+    for result in recommendation.decisions:
+        lines += [f"### {result.decision.number}. {result.decision.title}", ""]
+        for option in result.options:
+            lines += _option_block(option)
+        if result.what_ifs:
+            lines.append("What would change this decision:")
+            lines.append("")
+            lines += [
+                f'* Answering "{what_if.answer}" to "{what_if.question.prompt}" would make '
+                f"{what_if.winner.name} win."
+                for what_if in result.what_ifs
+            ]
+            lines.append("")
+    if recommendation.links is not None:
+        links = recommendation.links
+        lines += [
+            "## More Information",
+            "",
+            f"With {links.systems} systems, joining each to every other takes up to "
+            f"{links.direct} links; through middleware it takes {links.via_middleware}.",
+            "",
+        ]
+    else:
+        lines += ["## More Information", ""]
+    sources = {
+        reason.source.id: reason.source
+        for result in recommendation.decisions
+        for option in result.options
+        for reason in option.reasons
+    }
+    lines.append("Sources behind these reasons:")
+    lines.append("")
+    lines += [
+        f"* {source.title}" + (f" <{source.url}>" if source.url else "")
+        for source in sorted(sources.values(), key=lambda source: source.title)
+    ]
+    lines += ["", f"Generated by the Handshake advisor on {today.isoformat()}.", ""]
+    return "\n".join(lines)
+
+
+def _reason_data(reason: Reason) -> dict[str, Any]:
+    return {
+        "kind": reason.kind,
+        "text": reason.text,
+        "weight": reason.weight,
+        "rules_out": reason.veto,
+        "because": list(reason.causes),
+        "rule": reason.rule,
+        "source": {"id": reason.source.id, "title": reason.source.title, "url": reason.source.url},
+    }
+
+
+def _alert_data(fired: FiredAlert) -> dict[str, Any]:
+    return {
+        "id": fired.alert.id,
+        "severity": fired.alert.severity,
+        "decisions": list(fired.alert.decisions),
+        "text": fired.alert.text,
+        "because": list(fired.causes),
+        "source": fired.source.id,
+    }
+
+
+def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]:
+    answers = recommendation.answers
+    return {
+        "permalink": permalink,
+        "answers": {
+            **dict(answers.choices),
+            **dict(answers.numbers),
+            **({NAMES_QUESTION: list(answers.names)} if answers.names else {}),
+        },
+        "input_errors": [{"question": e.question, "message": e.message} for e in answers.errors],
+        "decisions": [
+            {
+                "id": result.decision.id,
+                "title": result.decision.title,
+                "best": result.best.choice.id,
+                "close_call": result.close_call,
+                "options": [
+                    {
+                        "id": option.choice.id,
+                        "name": option.choice.name,
+                        "grade": option.grade,
+                        "score": option.score,
+                        "rank": option.rank + 1,
+                        "playground": option.choice.playground_path or None,
+                        "reasons": [_reason_data(reason) for reason in option.reasons],
+                    }
+                    for option in result.options
+                ],
+                "what_ifs": [
+                    {"question": w.question.id, "answer": w.answer, "winner": w.winner.id}
+                    for w in result.what_ifs
+                ],
+                "skipped_would_change": [
+                    {"question": w.question.id, "answer": w.answer, "winner": w.winner.id}
+                    for w in result.skipped_changes
+                ],
+                "warnings": [_alert_data(fired) for fired in result.warnings],
+            }
+            for result in recommendation.decisions
+        ],
+        "cross_checks": [_alert_data(fired) for fired in recommendation.cross_checks],
+        "refresh_token": {
+            "add": recommendation.companion.applies,
+            "text": recommendation.companion.text,
+        },
+        "links": None
+        if recommendation.links is None
+        else {
+            "systems": recommendation.links.systems,
+            "point_to_point": recommendation.links.direct,
+            "middleware": recommendation.links.via_middleware,
+        },
+    }
+
+
+def to_json(recommendation: Recommendation, *, permalink: str) -> str:
+    return json.dumps(to_data(recommendation, permalink=permalink), indent=2, ensure_ascii=False)
