@@ -1069,6 +1069,18 @@ _EVENT_RULES: tuple[Rule, ...] = (
         _con("none", 1, "Outside systems would need custom endpoints to announce their events."),
     ),
     _rule(
+        "events-records-out-events-in",
+        "events",
+        (_is("reacts-to", "record-changes"), _is("external-publishers", "yes")),
+        "seed-architecture",
+        _pro(
+            "both",
+            3,
+            "Change events carry your record changes out; platform events bring outside events "
+            "in. Each direction gets the tool built for it.",
+        ),
+    ),
+    _rule(
         "events-caller-waits",
         "events",
         (_is("wait", "yes"),),
