@@ -623,6 +623,8 @@ def parse_names(raw: str) -> tuple[tuple[str, ...], tuple[FieldError, ...]]:
                 FieldError(NAMES_QUESTION, f"Names are cut to {MAX_NAME_LENGTH} characters.")
             )
         names.append(name)
+    if not names:
+        errors.append(FieldError(NAMES_QUESTION, "No usable names were found, so none are used."))
     if len(names) > MAX_NAMES:
         names = names[:MAX_NAMES]
         errors.append(FieldError(NAMES_QUESTION, f"Only the first {MAX_NAMES} names are used."))

@@ -69,6 +69,13 @@ def test_system_names_are_split_trimmed_deduplicated_and_capped():
     assert any("first 12 names" in error.message for error in capped.errors)
 
 
+def test_names_made_only_of_control_characters_are_reported():
+    answers = parse_answers({"system-names": "\x1b, \x00"})
+
+    assert answers.names == ()
+    assert answers.errors[0].message == "No usable names were found, so none are used."
+
+
 def test_more_names_than_counted_systems_is_explained():
     answers = parse_answers({"system-count": "2", "system-names": "A, B, C"})
 
