@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import Request, gunicorn, run_load  # noqa: E402
+from bench.load import Request, run_load  # noqa: E402
+from bench.servers import sqlite_site  # noqa: E402
 
 USERS = 8
 REQUESTS_PER_USER = 250
@@ -16,7 +17,7 @@ REQUESTS_PER_USER = 250
 
 def main() -> None:
     print(f"Python {platform.python_version()} on {platform.machine()}, gunicorn 2 workers")
-    with gunicorn(workers=2) as base_url:
+    with sqlite_site(workers=2) as base_url:
         # Warm both workers before measuring.
         run_load(
             base_url,

@@ -1,0 +1,212 @@
+"""Start and stop real servers on loopback for benchmarks and multi-process tests.
+
+Every server runs in the foreground of its own process and is stopped by that process id
+(a daemonised gunicorn master leaves a zombie on these machines).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def production_env(base_url: str, *, database_url: str | None = None) -> dict[str, str]:
+    """The environment of a production-like site on a loopback http base URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="loopback-only-secret-key-" + "b" * 40,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        HANDSHAKE_BASE_URL=base_url,
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """Migrate, seed the org and collect static files, as a deployment would."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_org")
+    manage(env, "collectstatic", "--noinput")
+
+
+def wait_until_listening(
+    port: int, process: subprocess.Popen[bytes], *, seconds: float = 30
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited early ({process.returncode})")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listened on port {port} within {seconds} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, port: int, workers: int = 2) -> Iterator[str]:
+    """Serve the site with gunicorn on 127.0.0.1:port; yields its URL."""
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_listening(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@contextmanager
+def sqlite_site(*, workers: int = 2) -> Iterator[str]:
+    """A prepared site on a throwaway SQLite database, served by gunicorn; yields its URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="handshake-site-") as tmp:
+        env = production_env(base_url)
+        env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "site.sqlite3")
+        prepare_site(env)
+        with gunicorn(env, port=port, workers=workers) as url:
+            yield url
+
+
+def postgres_available() -> bool:
+    return bool(POSTGRES_BIN_DIRS) and shutil.which("runuser") is not None
+
+
+@dataclass
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster in a temporary directory, owned by `postgres`."""
+
+    directory: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/handshake"
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(POSTGRES_BIN_DIRS[0] / "pg_ctl"), *args],
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c unix_socket_directories={self.directory}"
+        )
+        self._pg_ctl(
+            "-D",
+            str(self.directory / "data"),
+            "-o",
+            options,
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._pg_ctl("-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
+
+
+@contextmanager
+def postgres() -> Iterator[PostgresCluster]:
+    """initdb refuses root, so the cluster is made and run as the `postgres` user."""
+    directory = Path(tempfile.mkdtemp(prefix="handshake-pg-"))
+    shutil.chown(directory, user="postgres")
+    cluster = PostgresCluster(directory=directory, port=free_port())
+    bin_dir = POSTGRES_BIN_DIRS[0]
+    try:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bin_dir / "initdb"),
+                "-D",
+                str(directory / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        cluster.start()
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bin_dir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(cluster.port),
+                "handshake",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        yield cluster
+    finally:
+        with suppress(subprocess.CalledProcessError):  # a test may have stopped it already
+            cluster.stop()
+        shutil.rmtree(directory, ignore_errors=True)
