@@ -52,6 +52,9 @@ def _result_context(recommendation: Recommendation) -> dict[str, Any]:
         "permalink": _permalink(recommendation.answers),
         "diagram_url": _with_query("advisor:diagram", query),
         "adr_url": _with_query("advisor:adr_markdown", query),
+        "adr_download_url": _with_query(
+            "advisor:adr_markdown", f"{query}&download=1" if query else "download=1"
+        ),
         "json_url": _with_query("advisor:recommendation_json", query),
         "compare_url": reverse("advisor:compare")
         + "?"
@@ -93,9 +96,12 @@ def adr_markdown(request: HttpRequest) -> HttpResponse:
     text = adr.to_markdown(
         recommend(answers), permalink=_permalink(answers), today=timezone.localdate()
     )
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="integration-decision.md"'
-    return response
+    if request.GET.get("download"):
+        response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="integration-decision.md"'
+        return response
+    # To read or copy in the browser: browsers only ever download text/markdown.
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 @require_GET

@@ -183,13 +183,21 @@ def test_the_diagram_is_an_svg_drawn_from_the_answers(client):
 
 
 def test_the_decision_record_downloads_as_markdown(client):
-    response = client.get(f"{reverse('advisor:adr_markdown')}?{NIGHTLY}")
+    response = client.get(f"{reverse('advisor:adr_markdown')}?{NIGHTLY}&download=1")
 
     text = response.content.decode()
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="integration-decision.md"'
     assert "## Decision Outcome" in text
     assert f"<http://127.0.0.1:8000/advisor/?{NIGHTLY}>" in text
+
+
+def test_the_decision_record_can_be_read_in_the_browser(client):
+    response = client.get(f"{reverse('advisor:adr_markdown')}?{NIGHTLY}")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in response
+    assert "# Integration design: JWT bearer flow" in response.content.decode()
 
 
 def test_the_json_export_matches_the_page(client):
@@ -210,6 +218,8 @@ def test_the_result_links_to_every_export_for_the_same_answers(client):
 
     for name in ("advisor:adr_markdown", "advisor:recommendation_json", "advisor:diagram"):
         assert f'"{reverse(name)}?{NIGHTLY}"'.replace("&", "&amp;") in body
+    download = f'"{reverse("advisor:adr_markdown")}?{NIGHTLY}&download=1" download>'
+    assert download.replace("&", "&amp;") in body
 
 
 def test_the_scenario_library_loads_each_scenario_with_one_link(client):
