@@ -1,12 +1,225 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import parse_qsl
 
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.middleware import HtmxDetails
+
+from playground import runner
+from playground.exchange import HttpExchange, InProcessTransport, OutgoingRequest, record
+from playground.flows import FLOWS, get_flow
+from playground.flows.base import Flow
+from playground.flows.endpoints import JWKS, fetch_jwks
 from playground.flows.guide import FLOW_GUIDES
+from playground.forms import InspectForm
+from playground.inspector import Expected, inspect_jwt
+from playground.models import FlowRun
+from playground.org.visitors import visitor_id
+
+# Catalogue F6: a form body this big cannot hold a token the inspector would read.
+MAX_INSPECT_BODY = 200 * 1024
+MAX_FRAGMENT = 16 * 1024
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _forms_post_back[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """Let this page's forms POST: send the Referer to this origin only.
+
+    Under the site-wide `no-referrer`, Chromium sends `Origin: null` with a form POST (Fetch
+    §3.1.7 "serializing a request origin"), and Django's CSRF check rightly refuses it.
+    `same-origin` still keeps every URL away from other sites (RFC 9700 §4.2.4).
+    """
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        response = view(*args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return wrapped
+
+
+def _see_other(url: str) -> HttpResponse:
+    # RFC 9110 §15.4.4: after a POST, send the browser on with a GET.
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _flow(slug: str) -> Flow:
+    flow = get_flow(slug)
+    if flow is None:
+        raise Http404("No such flow.")
+    return flow
+
+
+def _owned_run(request: HttpRequest, run_id: str) -> tuple[FlowRun, Flow]:
+    # Access is checked here, in the view: a run belongs to the browser that started it.
+    run = runner.owned_run(run_id, owner=visitor_id(request.session))
+    if run is None:
+        raise Http404("No such run in this browser.")
+    return run, _flow(run.flow)
+
+
+def _run_url(run: FlowRun, anchor: str = "") -> str:
+    url = reverse("playground:run_detail", args=[run.id])
+    return f"{url}#step-{anchor}" if anchor else url
 
 
 @require_GET
 def flow_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "playground/flow_list.html", {"flows": FLOW_GUIDES})
+    context = {"flows": FLOWS.values(), "guides": FLOW_GUIDES, "runnable": FLOWS.keys()}
+    return render(request, "playground/flow_list.html", context)
+
+
+@require_GET
+@_forms_post_back
+def flow_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    flow = _flow(slug)
+    runs = runner.recent_runs(owner=visitor_id(request.session), flow=flow)
+    context = {"flow": flow, "runs": runs, "rows": runner.flow_rows(flow)}
+    return render(request, "playground/flow_detail.html", context)
+
+
+@require_POST
+def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
+    flow = _flow(slug)
+    run = runner.start_run(
+        flow=flow,
+        owner=visitor_id(request.session),
+        base_url=settings.HANDSHAKE_BASE_URL,
+        fresh_app=request.POST.get("fresh_app") == "on",
+    )
+    if isinstance(run, runner.Problem):
+        messages.error(request, run.message)
+        return _see_other(reverse("playground:flow_detail", args=[slug]))
+    return _see_other(_run_url(run))
+
+
+@require_GET
+@never_cache
+@_forms_post_back
+def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
+    run, flow = _owned_run(request, run_id)
+    cards = runner.cards(run, flow)
+    context = {"run": run, "flow": flow, "cards": cards, "rows": runner.lane_rows(cards)}
+    return render(request, "playground/run.html", context)
+
+
+@require_POST
+@never_cache
+def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
+    run, flow = _owned_run(request, run_id)
+    outcome = runner.perform_step(run, step, transport=InProcessTransport())
+    if isinstance(outcome, runner.Problem):
+        messages.warning(request, outcome.message)
+        return HttpResponseClientRefresh() if request.htmx else _see_other(_run_url(run))
+    if not request.htmx:
+        return _see_other(_run_url(outcome, step))
+    # htmx: swap this step's card; refresh the next card and the overview out of band.
+    cards = runner.cards(outcome, flow)
+    changed = [card for card in cards if card.slug == step]
+    changed += [card for card in cards if card.state in {"next", "waiting"}]
+    context = {"run": outcome, "flow": flow, "rows": runner.lane_rows(cards)}
+    parts = [
+        render_to_string(
+            "playground/run.html#step-card",
+            {**context, "card": card, "oob": index > 0},
+            request=request,
+        )
+        for index, card in enumerate(changed)
+    ]
+    parts.append(
+        render_to_string("playground/run.html#overview", {**context, "oob": True}, request=request)
+    )
+    return HttpResponse("".join(parts))
+
+
+def _callback_exchange(request: HttpRequest, location: str) -> HttpExchange:
+    """The redirect as the callback received it (cookies left out: they are this session's)."""
+    headers = [("Host", request.get_host())]
+    if agent := request.headers.get("User-Agent"):
+        headers.append(("User-Agent", agent[:200]))
+    return record(
+        OutgoingRequest("GET", request.build_absolute_uri()),
+        sent_headers=headers,
+        status=303,
+        response_headers=[("Location", location)],
+        response_body=b"",
+        elapsed_ms=0.0,
+    )
+
+
+def _received(request: HttpRequest) -> dict[str, str]:
+    if request.method == "POST":
+        # The fragment, read by the page's script or pasted by hand: RFC 6749 §4.2.2.
+        text = request.POST.get("fragment", "")[:MAX_FRAGMENT]
+        return dict(parse_qsl(text.partition("#")[2] if "#" in text else text))
+    return request.GET.dict()
+
+
+# RFC 6749 §10.12: a redirect endpoint is protected by `state`, which must match a run this
+# browser started; a CSRF token cannot apply to it (the org, not our page, sends the browser
+# here). The fragment POST is the same callback carried by the page's script, so it gets the
+# same protection, and the page keeps `Referrer-Policy: no-referrer` (catalogue A14).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def callback(request: HttpRequest) -> HttpResponse:
+    received = _received(request)
+    if not received:
+        return render(request, "playground/callback.html", {"empty": request.method == "POST"})
+    found = runner.find_callback_run(
+        owner=visitor_id(request.session), state=received.get("state", "")
+    )
+    if isinstance(found, runner.Problem):
+        context = {"problem": found.message, "received": received}
+        return render(request, "playground/callback.html", context, status=400)
+    waiting = runner.next_card(found, _flow(found.flow))
+    location = _run_url(found, waiting.slug if waiting else "")
+    exchange = _callback_exchange(request, location) if request.method == "GET" else None
+    outcome = runner.receive_callback(
+        found, received=received, received_exchange=exchange, transport=InProcessTransport()
+    )
+    if isinstance(outcome, runner.Problem):
+        messages.info(request, outcome.message)
+    return _see_other(location)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@_forms_post_back
+def inspect_token(request: HttpRequest) -> HttpResponse:
+    # Catalogue F9: a token is read only from a POST body, and nothing here stores or logs it.
+    if request.method == "GET":
+        return render(request, "playground/inspect.html", {"form": InspectForm()})
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_INSPECT_BODY:
+        context = {"form": InspectForm(), "too_large": True}
+        return render(request, "playground/inspect.html", context, status=413)
+    form = InspectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "playground/inspect.html", {"form": form}, status=400)
+    key, keys_exchange, issuer = form.pasted_key(), None, form.cleaned_data["issuer"]
+    if form.cleaned_data["key_source"] == "org":
+        base = settings.HANDSHAKE_BASE_URL
+        key, keys_exchange = fetch_jwks(InProcessTransport(), base + JWKS)
+        issuer = issuer or base
+    expected = Expected(audience=form.cleaned_data["audience"], issuer=issuer)
+    inspected = inspect_jwt(form.cleaned_data["token"], key=key, expected=expected)
+    context = {"form": form, "inspected": inspected, "keys_exchange": keys_exchange}
+    status = 200 if inspected.decoded else 400
+    return render(request, "playground/inspect.html", context, status=status)

@@ -111,11 +111,32 @@ class Callout:
 Artefact = Parameters | PkceProof | JwtPanel | SignatureProof | Checks | Callout
 
 
+# RFC 7662 §2.2 and Salesforce's introspection and identity answers.
+RESPONSE_MEANINGS = {
+    "active": "Whether the token can be used right now. Everything else is only sent when it is.",
+    "token_type": "Which kind of token was asked about.",
+    "username": "The user the token acts for.",
+    "user_id": "Salesforce: the user's record ID (005…).",
+    "organization_id": "Salesforce: the org (00D…).",
+    "display_name": "The user's name as shown in the org.",
+    "nick_name": "A short name for the user.",
+    "urls": "Salesforce: the org's API endpoints for this user, with {version} to fill in.",
+    "totalSize": "How many records match the query.",
+    "done": "Whether this page holds the last of them.",
+    "records": "The matching records (here: Name, Industry).",
+}
+
+
 def parameters(
-    title: str, values: Mapping[str, str], *, secrets: frozenset[str] = frozenset()
+    title: str,
+    values: Mapping[str, str],
+    *,
+    secrets: frozenset[str] = frozenset(),
+    meanings: Mapping[str, str] | None = None,
 ) -> Parameters:
+    known = {**PARAMETER_MEANINGS, **(meanings or {})}
     rows = tuple(
-        Parameter(name, value, PARAMETER_MEANINGS.get(name, ""), name in secrets)
+        Parameter(name, value, known.get(name, ""), name in secrets)
         for name, value in values.items()
     )
     return Parameters(title, rows)

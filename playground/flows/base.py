@@ -20,6 +20,13 @@ LANES: tuple[tuple[Lane, str], ...] = (
 )
 _LANE_INDEX = {lane: number for number, (lane, _) in enumerate(LANES, start=1)}
 
+_SHORTER = (
+    ("/services/oauth2/", "/"),
+    ("/services/data/v62.0/", "/data/"),
+    ("/.well-known/openid-configuration", "/.well-known/…"),
+    ("/playground/callback/", "/callback"),
+)
+
 # back-channel: the playground's server sends it; browser: the person's browser goes to the org;
 # callback: filled in when the org sends the browser back.
 StepKind = Literal["back-channel", "browser", "callback"]
@@ -47,6 +54,14 @@ class Arrow:
     @property
     def rightward(self) -> bool:
         return _LANE_INDEX[self.source] < _LANE_INDEX[self.target]
+
+    @property
+    def short(self) -> str:
+        """The label for narrow screens: the same message with the long path prefixes cut."""
+        label = self.label
+        for long, brief in _SHORTER:
+            label = label.replace(long, brief)
+        return label
 
     @property
     def description(self) -> str:

@@ -7,23 +7,35 @@ context's Transport, records every exchange, and keeps what later steps need.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.artefacts import (
+    RESPONSE_MEANINGS,
     Artefact,
     Callout,
     Checks,
     JwtPanel,
+    Parameters,
     parameters,
     pkce_proof,
     signature_proof,
 )
 from playground.flows.base import Arrow, Outcome, Step, StepContext, StepResult
-from playground.inspector import Check, Expected, JwksKey, inspect_jwt
+from playground.inspector import (
+    CLAIM_MEANINGS,
+    TIME_CLAIMS,
+    Check,
+    Expected,
+    JwksKey,
+    describe_time,
+    inspect_jwt,
+)
 
 AUTHORIZE = "/services/oauth2/authorize"
 TOKEN = "/services/oauth2/token"
@@ -76,6 +88,19 @@ def _problem(exchange: HttpExchange) -> str:
     if isinstance(body, list) and body and isinstance(body[0], dict):
         return f"{body[0].get('errorCode', '')}: {body[0].get('message', '')}"
     return f"HTTP {exchange.status} {exchange.reason}"
+
+
+def _explained(title: str, body: Mapping[str, object], *, now: float | None = None) -> Parameters:
+    """A JSON answer field by field, with claim meanings and readable times."""
+    when = time.time() if now is None else now
+    values: dict[str, str] = {}
+    for name, value in body.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        if name in TIME_CLAIMS and isinstance(value, int | float):
+            text = f"{value} ({describe_time(value, when)})"
+        values[name] = _short(text) if len(text) > 120 else text
+    meanings = {**CLAIM_MEANINGS, **RESPONSE_MEANINGS}
+    return parameters(title, values, meanings=meanings, secrets=TOKEN_SECRETS)
 
 
 def _failed(exchange: HttpExchange, *, doing: str) -> StepResult:
@@ -133,7 +158,7 @@ def authorize_step(
         artefacts.insert(0, parameters("The authorization request, parameter by parameter", values))
         return StepResult(
             "ok",
-            "The request is ready. Follow the link to sign in at the org.",
+            "The request is ready. The next step takes your browser to the org to sign in.",
             artefacts=tuple(artefacts),
             remember=tuple(remember),
             browser_url=url,
@@ -523,7 +548,12 @@ def userinfo_step(*, why: str) -> Step:
             return _failed(exchange, doing="the userinfo request")
         body = exchange.json_body()
         who = body.get("preferred_username") or body.get("name") or "the user"
-        return StepResult("ok", f"The org says the token belongs to {who}.", exchanges=(exchange,))
+        return StepResult(
+            "ok",
+            f"The org says the token belongs to {who}.",
+            exchanges=(exchange,),
+            artefacts=(_explained("The claims, explained", body),),
+        )
 
     return Step(
         slug="userinfo",
@@ -556,7 +586,13 @@ def identity_step(*, why: str) -> Step:
             return _failed(exchange, doing="the identity request")
         body = exchange.json_body()
         who = body.get("username") or body.get("display_name") or "the user"
-        return StepResult("ok", f"The identity URL describes {who}.", exchanges=(exchange,))
+        shown = {k: v for k, v in body.items() if k in RESPONSE_MEANINGS or k in CLAIM_MEANINGS}
+        return StepResult(
+            "ok",
+            f"The identity URL describes {who}.",
+            exchanges=(exchange,),
+            artefacts=(_explained("The main fields, explained", shown),),
+        )
 
     return Step(
         slug="identity",
@@ -599,17 +635,26 @@ def introspect_step(
         exchange = ctx.transport.send(OutgoingRequest.form(_url(ctx, INTROSPECT), data))
         if not exchange.ok:
             return _failed(exchange, doing="the introspection request")
-        active = exchange.json_body().get("active") is True
+        body = exchange.json_body()
+        active = body.get("active") is True
+        shown = (_explained("The answer, explained", body),)
         if expect_inactive:
             if active:
                 return StepResult(
-                    "error", "The org still calls it active. It should not.", exchanges=(exchange,)
+                    "error",
+                    "The org still calls it active. It should not.",
+                    exchanges=(exchange,),
+                    artefacts=shown,
                 )
             return StepResult(
-                "ok", "active: false. The token is dead, as it should be.", exchanges=(exchange,)
+                "ok",
+                "active: false. The token is dead, as it should be.",
+                exchanges=(exchange,),
+                artefacts=shown,
             )
         headline = "active: true. The token is live." if active else "active: false."
-        return StepResult("ok" if active else "error", headline, exchanges=(exchange,))
+        outcome: Outcome = "ok" if active else "error"
+        return StepResult(outcome, headline, exchanges=(exchange,), artefacts=shown)
 
     return Step(
         slug=slug,
