@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from authlib.common.security import is_secure_transport
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from django.http import HttpRequest
@@ -24,6 +25,8 @@ from playground.org.models import ConnectedApp, OrgUser, PermittedUsers, UserApp
 from playground.org.scopes import Scope, describe
 from playground.org.server import OrgRequest, get_server
 
+# As authlib compares them: the words of response_type, sorted.
+RESPONSE_TYPES = frozenset({"code", "token", "id_token token"})
 DISPLAYS = frozenset({"page", "popup", "touch", "mobile"})
 ALLOW = "allow"
 DENY = "deny"
@@ -74,6 +77,8 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
             return ErrorPage("invalid_request", f"{name} was sent more than once.")
     if any("\x00" in value for values in params.lists() for value in values[1]):
         return ErrorPage("invalid_request", "A parameter contains a NUL character.")
+    if not is_secure_transport(request.build_absolute_uri()):
+        return ErrorPage("invalid_request", "HTTPS required")
     server = get_server()
     app = server.query_client(params.get("client_id"))
     if app is None:
@@ -96,8 +101,11 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
         return _error_redirect(error, redirect_uri=redirect_uri, fragment=fragment, state=state)
 
     try:
-        if not params.get("response_type"):
+        response_type = params.get("response_type")
+        if not response_type:
             raise errors.InvalidRequest("response_type is required")
+        if " ".join(sorted(response_type.split())) not in RESPONSE_TYPES:
+            raise errors.UnsupportedResponseType()
         grant = server.get_authorization_grant(oauth_request)
         grant.validate_consent_request()
     except OAuth2Error as raised:
@@ -110,8 +118,12 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
             error, redirect_uri=redirect_uri, fragment=bool(error.redirect_fragment), state=state
         )
 
-    fresh = logins.take_fresh_sign_in(session) if request.method == "GET" else True
-    wants_new_sign_in = bool(prompts & {"login", "select_account"}) and not fresh
+    # A sign-in counts as fresh for the one authorization request it was made for; the
+    # approval POST that follows belongs to the same request, so it is not asked again.
+    fresh = logins.take_fresh_sign_in(session)
+    wants_new_sign_in = (
+        request.method == "GET" and bool(prompts & {"login", "select_account"}) and not fresh
+    )
     if user is None or wants_new_sign_in:
         if silent:
             return back(

@@ -27,9 +27,12 @@ def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> Connec
     """
     header = request.headers.get("Authorization") or ""
     uses_basic = header[:6].lower() == "basic "
-    basic_id, basic_secret = (
-        extract_basic_authorization(request.headers) if uses_basic else (None, None)
-    )
+    basic_id, basic_secret = None, None
+    if uses_basic:
+        try:
+            basic_id, basic_secret = extract_basic_authorization(request.headers)
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidClientCredentials() from None
     body_id = request.form.get("client_id")
     body_secret = request.form.get("client_secret")
     if uses_basic and body_secret is not None:

@@ -105,12 +105,15 @@ def _record_failure(key: str, *, now: datetime) -> bool:
     return row.locked_until is not None and row.locked_until > now
 
 
-def sign_in(session: SessionBase, user: OrgUser) -> None:
+def sign_in(session: SessionBase, user: OrgUser, *, for_authorization: bool) -> None:
     # A new session key on sign-in defeats session fixation (ASVS 7.2.4).
     session.cycle_key()
     session[_SESSION_USER] = user.pk
     session[_SESSION_AUTH_TIME] = timezone.now().isoformat()
-    session[_SESSION_FRESH] = True
+    if for_authorization:
+        session[_SESSION_FRESH] = True
+    else:
+        session.pop(_SESSION_FRESH, None)
 
 
 def sign_out(session: SessionBase) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from authlib.common.encoding import json_dumps
+from authlib.common.security import is_secure_transport
 from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -60,6 +61,8 @@ def back_channel_problem(request: HttpRequest) -> HttpResponse | None:
         response = oauth_error(405, "invalid_request", "must use HTTP POST")
         response["Allow"] = "POST"
         return response
+    if not is_secure_transport(request.build_absolute_uri()):
+        return oauth_error(400, "invalid_request", "HTTPS required")
     if request.content_type != FORM_MEDIA_TYPE:
         # RFC 6749 §4.1.3: parameters come form-encoded in the request body.
         return oauth_error(400, "invalid_request", f"the request body must be {FORM_MEDIA_TYPE}")

@@ -36,6 +36,17 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _form_page(response: HttpResponse) -> HttpResponse:
+    """A page whose forms POST back to this site.
+
+    Under Referrer-Policy no-referrer, browsers send `Origin: null` with a form POST
+    (Fetch, "serialize a request origin"), which Django's CSRF check must refuse.
+    same-origin still sends nothing to other sites (RFC 9700 §4.2.4).
+    """
+    response["Referrer-Policy"] = "same-origin"
+    return _no_store(response)
+
+
 def _redirect(location: str, *, after_post: bool) -> HttpResponse:
     # RFC 9700 §4.12: never 307 after a POST that carried credentials; 303 says "GET this".
     # Built by hand: a callback may use an app's own scheme, which HttpResponseRedirect refuses.
@@ -54,7 +65,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     if isinstance(outcome, authorization.SignInNeeded):
         return _redirect(outcome.login_url, after_post=after_post)
     if isinstance(outcome, authorization.ConsentNeeded):
-        return _no_store(render(request, "org/consent.html", {"consent": outcome}))
+        return _form_page(render(request, "org/consent.html", {"consent": outcome}))
     return _no_store(
         render(
             request,
@@ -66,8 +77,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 
 def _start_url(request: HttpRequest) -> str:
-    raw = request.POST.get("startURL") if request.method == "POST" else request.GET.get("startURL")
-    raw = raw or ""
+    raw = request.POST.get("startURL") or request.GET.get("startURL") or ""
     # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests.
     if raw.startswith(reverse("org:authorize")) and url_has_allowed_host_and_scheme(
         raw, allowed_hosts=None
@@ -80,8 +90,11 @@ def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
     query = parse_qs(urlsplit(start_url).query)
     client_id = (query.get("client_id") or [""])[0]
     app = get_server().query_client(client_id) if client_id else None
+    prompts = set((query.get("prompt") or [""])[0].split())
     return {
         "start_url": start_url,
+        # prompt=login asks for the password again; "continue as" would skip it.
+        "offer_continue": "login" not in prompts,
         "app_name": app.name if app else "",
         "login_hint": (query.get("login_hint") or [""])[0][:256],
         "display": authorization.display_of((query.get("display") or [""])[0]),
@@ -97,25 +110,29 @@ def login(request: HttpRequest) -> HttpResponse:
     context = _login_context(request, start_url)
     status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "continue" and context["signed_in"] is not None:
-            logins.sign_in(request.session, context["signed_in"])
+        signed_in = context["signed_in"]
+        if request.POST.get("action") == "continue" and signed_in and context["offer_continue"]:
+            logins.sign_in(request.session, signed_in, for_authorization=bool(start_url))
             return _redirect(start_url or reverse("org:login"), after_post=True)
         username = request.POST.get("username", "")
         attempt = logins.check_password(
             username, request.POST.get("password", ""), address=request.META.get("REMOTE_ADDR", "")
         )
         if attempt.user is not None:
-            logins.sign_in(request.session, attempt.user)
+            logins.sign_in(request.session, attempt.user, for_authorization=bool(start_url))
             return _redirect(start_url or reverse("org:login"), after_post=True)
         context["login_hint"] = username[:256]
         context["failed"] = True
         context["locked"] = attempt.locked
         status = 429 if attempt.locked else 200
-    return _no_store(render(request, "org/login.html", context, status=status))
+    return _form_page(render(request, "org/login.html", context, status=status))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # Signing out changes state, so it takes a POST; the sign-in page has the button.
+        return redirect("org:login")
     logins.sign_out(request.session)
     messages.success(request, "You are signed out of the demo org.")
     return _redirect(reverse("org:login"), after_post=True)
@@ -277,7 +294,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             )
             return redirect("org:setup_app", client_id=issued.client_id)
     context = {**_setup_context(request, owner), "form": form}
-    return _no_store(render(request, "org/setup.html", context, status=400 if form.errors else 200))
+    return _form_page(
+        render(request, "org/setup.html", context, status=400 if form.errors else 200)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -302,7 +321,7 @@ def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
         "form": form,
         "base_url": identity.base_url(),
     }
-    return _no_store(
+    return _form_page(
         render(request, "org/setup_app.html", context, status=400 if form.errors else 200)
     )
 

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from playground.org.models import Account, ConnectedApp, Contact, Org, OrgUser, SigningKey
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def _certificate_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(Encoding.PEM).decode()
+
+
+@pytest.mark.django_db
+def test_seed_org_is_idempotent():
+    _run("seed_org")
+    counts = [model.objects.count() for model in (Org, OrgUser, Account, Contact, SigningKey)]
+    _run("seed_org")
+
+    assert [
+        model.objects.count() for model in (Org, OrgUser, Account, Contact, SigningKey)
+    ] == counts
+    assert counts[:2] == [1, 2]
+    org_id = Org.objects.get().org_id
+    assert org_id.startswith("00D")
+    assert len(org_id) == 18
+    assert all(user.record_id.startswith("005") for user in OrgUser.objects.all())
+
+
+@pytest.mark.django_db
+def test_seeded_demo_users_sign_in_with_the_demo_password():
+    _run("seed_org")
+
+    for username in ("ada@handshake.example", "grace@handshake.example"):
+        assert get_user_model().objects.get(username=username).check_password("handshake-demo")
+
+
+@pytest.mark.django_db
+def test_create_connected_app_prints_json_credentials(tmp_path):
+    cert = tmp_path / "cert.pem"
+    cert.write_text(_certificate_pem())
+
+    out = _run(
+        "create_connected_app",
+        "--json",
+        "--name",
+        "Integration",
+        "--redirect-uri",
+        "https://a.example/cb",
+        "--grant",
+        "authorization_code",
+        "--grant",
+        "client_credentials",
+        "--grant",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        "--scope",
+        "api",
+        "--run-as",
+        "ada@handshake.example",
+        "--pre-authorize",
+        "ada@handshake.example",
+        "--cert",
+        str(cert),
+    )
+
+    credentials = json.loads(out)
+    app = ConnectedApp.objects.get(client_id=credentials["client_id"])
+    assert app.client_secret == credentials["client_secret"]
+    assert app.grants == [
+        "authorization_code",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    ]
+    assert app.scopes == ["api"]
+    assert app.run_as.username == "ada@handshake.example"
+    assert app.permitted_users == "admin_approved"
+    assert app.cert_pem.startswith("-----BEGIN CERTIFICATE-----")
+
+
+@pytest.mark.django_db
+def test_create_connected_app_public_has_a_null_secret():
+    out = _run(
+        "create_connected_app",
+        "--json",
+        "--name",
+        "SPA",
+        "--public",
+        "--redirect-uri",
+        "https://spa.example/cb",
+    )
+
+    assert json.loads(out)["client_secret"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--grant", "nonsense"],
+        ["--redirect-uri", "http://evil.example/cb"],
+        ["--run-as", "nobody@handshake.example", "--redirect-uri", "https://a.example/cb"],
+    ],
+)
+def test_create_connected_app_rejects_bad_options_clearly(args):
+    with pytest.raises(CommandError):
+        _run("create_connected_app", "--json", "--name", "Bad", *args)
+
+
+@pytest.mark.django_db
+def test_create_connected_app_rejects_a_file_that_is_not_a_certificate(tmp_path):
+    bogus = tmp_path / "bogus.pem"
+    bogus.write_text("not a certificate")
+
+    with pytest.raises(CommandError, match="X.509"):
+        _run(
+            "create_connected_app",
+            "--name",
+            "Bad",
+            "--grant",
+            "client_credentials",
+            "--cert",
+            str(bogus),
+        )

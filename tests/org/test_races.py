@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from bench.servers import sqlite_site
+from playground.org import codes
+from playground.org.models import AuthorizationCode
+
+RACERS = 12
+CALLBACK = "https://client.example/cb"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The real thing: gunicorn with two worker processes on a SQLite file."""
+    with sqlite_site(workers=2) as base_url:
+        yield base_url
+
+
+def _app(base_url: str) -> dict:
+    """Create an app through the Setup page, as a person would."""
+    with httpx.Client(base_url=base_url) as browser:
+        setup = browser.get("/setup/")
+        created = browser.post(
+            "/setup/",
+            data={
+                "csrfmiddlewaretoken": CSRF.search(setup.text)[1],
+                "name": "Racer",
+                "redirect_uris": CALLBACK,
+                "grants": ["authorization_code", "refresh_token"],
+                "scopes": ["api", "refresh_token"],
+                "rotate_refresh_tokens": "on",
+            },
+        )
+        page = browser.get(created.headers["Location"]).text
+    client_id = created.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    secret = re.search(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<", page)[1]
+    return {"client_id": client_id, "client_secret": secret}
+
+
+def _code(base_url: str, app: dict) -> str:
+    with httpx.Client(base_url=base_url) as browser:
+        params = {
+            "response_type": "code",
+            "client_id": app["client_id"],
+            "redirect_uri": CALLBACK,
+            "scope": "api refresh_token",
+        }
+        to_login = browser.get("/services/oauth2/authorize", params=params)
+        login_page = browser.get(to_login.headers["Location"])
+        start_url = parse_qs(urlsplit(to_login.headers["Location"]).query)["startURL"][0]
+        signed_in = browser.post(
+            "/login/",
+            data={
+                "csrfmiddlewaretoken": CSRF.search(login_page.text)[1],
+                "username": "ada@handshake.example",
+                "password": "handshake-demo",
+                "startURL": start_url,
+            },
+        )
+        consent = browser.get(signed_in.headers["Location"])
+        allowed = browser.post(
+            signed_in.headers["Location"],
+            data={"csrfmiddlewaretoken": CSRF.search(consent.text)[1], "decision": "allow"},
+        )
+        return parse_qs(urlsplit(allowed.headers["Location"]).query)["code"][0]
+
+
+def _race(base_url: str, form: dict) -> list[httpx.Response]:
+    barrier = threading.Barrier(RACERS)
+
+    def send(_: int) -> httpx.Response:
+        with httpx.Client(base_url=base_url) as http:
+            barrier.wait()
+            return http.post("/services/oauth2/token", data=form)
+
+    with ThreadPoolExecutor(max_workers=RACERS) as pool:
+        return list(pool.map(send, range(RACERS)))
+
+
+def _introspect(base_url: str, app: dict, token: str) -> dict:
+    return httpx.post(
+        base_url + "/services/oauth2/introspect",
+        data={"token": token, "client_id": app["client_id"], "client_secret": app["client_secret"]},
+    ).json()
+
+
+def test_a_code_redeemed_by_racing_requests_is_redeemed_exactly_once(server):
+    app = _app(server)
+    form = {
+        "grant_type": "authorization_code",
+        "code": _code(server, app),
+        "redirect_uri": CALLBACK,
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+    }
+
+    responses = _race(server, form)
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] + [400] * (RACERS - 1)
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    # Every loser was a replay, so what the winner got is revoked (RFC 6749 §4.1.2).
+    assert _introspect(server, app, winner["access_token"]) == {"active": False}
+    assert _introspect(server, app, winner["refresh_token"]) == {"active": False}
+
+
+def test_a_rotating_refresh_token_used_by_racing_requests_wins_once(server):
+    app = _app(server)
+    first = httpx.post(
+        server + "/services/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": _code(server, app),
+            "redirect_uri": CALLBACK,
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+        },
+    ).json()
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": first["refresh_token"],
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+    }
+
+    responses = _race(server, form)
+
+    assert sorted(r.status_code for r in responses) == [200] + [400] * (RACERS - 1)
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    # The losers reused a rotated token: the whole family is revoked (RFC 9700 §4.14.2).
+    assert _introspect(server, app, winner["refresh_token"]) == {"active": False}
+
+
+@pytest.mark.django_db
+def test_the_conditional_update_lets_only_the_first_redemption_through(oauth):
+    app = oauth.app()
+    oauth.code(app, scope="api")
+    one_copy = AuthorizationCode.objects.get()
+    another_copy = AuthorizationCode.objects.get()
+
+    assert codes.redeem_code(one_copy) is True
+    assert codes.redeem_code(another_copy) is False
