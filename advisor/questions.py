@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -99,16 +100,26 @@ class Answers:
         option = question.option(value) if value is not None else None
         return option.said if option else ""
 
-    def to_query(self) -> str:
-        """The canonical query string: catalogue order, skipped questions left out."""
-        pairs: list[tuple[str, str]] = []
+    @cached_property
+    def _encoded(self) -> dict[str, str]:
+        """Each answer as its `key=value` query pair, in catalogue order (computed once)."""
+        encoded: dict[str, str] = {}
         for question in QUESTIONS:
             if question.kind == "names":
                 if self.names:
-                    pairs.append((question.id, ", ".join(self.names)))
+                    encoded[question.id] = urlencode([(question.id, ", ".join(self.names))])
             elif (value := self.value(question.id)) is not None:
-                pairs.append((question.id, str(value)))
-        return urlencode(pairs)
+                encoded[question.id] = urlencode([(question.id, str(value))])
+        return encoded
+
+    def to_query(self) -> str:
+        """The canonical query string: catalogue order, skipped questions left out."""
+        return "&".join(self._encoded.values())
+
+    def query_with(self, question_id: str, value: str | int) -> str:
+        """The canonical query string had one question been answered `value`."""
+        encoded = {**self._encoded, question_id: urlencode([(question_id, str(value))])}
+        return "&".join(encoded[q.id] for q in QUESTIONS if q.id in encoded)
 
     @property
     def system_total(self) -> int | None:

@@ -1550,6 +1550,9 @@ CROSS_CHECKS: tuple[Alert, ...] = (
 # Results
 
 
+ReasonKind = Literal["for", "against", "note"]
+
+
 @dataclass(frozen=True)
 class Reason:
     text: str
@@ -1558,18 +1561,18 @@ class Reason:
     causes: tuple[str, ...]  # each completes "you said …"
     source: Source
     rule: str
+    kind: ReasonKind
+    because: str  # "because you said …", or "" for general guidance
 
-    @property
-    def kind(self) -> Literal["for", "against", "note"]:
-        if self.veto or self.weight < 0:
-            return "against"
-        return "for" if self.weight > 0 else "note"
 
-    @property
-    def because(self) -> str:
-        if not self.causes:
-            return ""
-        return "because you said " + " and ".join(self.causes)
+def _because(causes: tuple[str, ...]) -> str:
+    return "because you said " + " and ".join(causes) if causes else ""
+
+
+def _kind(effect: Effect) -> ReasonKind:
+    if effect.veto or effect.weight < 0:
+        return "against"
+    return "for" if effect.weight > 0 else "note"
 
 
 @dataclass(frozen=True)
@@ -1613,10 +1616,7 @@ class FiredAlert:
     alert: Alert
     source: Source
     causes: tuple[str, ...]
-
-    @property
-    def because(self) -> str:
-        return "because you said " + " and ".join(self.causes) if self.causes else ""
+    because: str
 
 
 @dataclass(frozen=True)
@@ -1791,6 +1791,8 @@ def _reasons(decision: Decision, answers: Answers) -> dict[str, list[Reason]]:
                     causes=causes,
                     source=SOURCE_BY_ID[rule.source],
                     rule=rule.id,
+                    kind=_kind(effect),
+                    because=_because(causes),
                 )
             )
     for found in reasons.values():
@@ -1806,8 +1808,9 @@ def _alert_fires(alert: Alert, answers: Answers, winners: dict[str, str]) -> boo
 
 
 def _fired(alert: Alert, answers: Answers) -> FiredAlert:
+    causes = _causes(alert, answers)
     return FiredAlert(
-        alert=alert, source=SOURCE_BY_ID[alert.source], causes=_causes(alert, answers)
+        alert=alert, source=SOURCE_BY_ID[alert.source], causes=causes, because=_because(causes)
     )
 
 
@@ -1841,7 +1844,7 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
                 question=question,
                 answer=label,
                 winner=winner,
-                query=answers.with_answer(question.id, value).to_query(),
+                query=answers.query_with(question.id, value),
             )
             for value, label in _alternatives(question, answers)
             if (winner := _winner_if(decision, tally, answers, question, value)) != ranked[0]
