@@ -365,7 +365,6 @@ def token_request_step(
     send_secret: bool = True,
     basic_auth: bool = False,
     salesforce: tuple[str, ...] = (NO_EXPIRES_IN, EXTRA_FIELDS),
-    arrows: tuple[Arrow, ...] | None = None,
     expect_refusal: str = "",
 ) -> Step:
     """A POST to the token endpoint. `fields` maps form names to earlier values' names.
@@ -419,10 +418,9 @@ def token_request_step(
         title=title,
         kind="back-channel",
         spec=spec,
-        arrows=arrows
-        or (
+        arrows=(
             Arrow("client", "authorization", "POST /services/oauth2/token"),
-            Arrow("authorization", "client", "200 tokens"),
+            Arrow("authorization", "client", "400 error" if expect_refusal else "200 tokens"),
         ),
         summary=summary,
         why=why,
@@ -459,7 +457,8 @@ def rotation_step(*, why: str) -> Step:
         if result.outcome != "ok":
             return result
         if new and new != old:
-            check = Check("Rotation", True, "A new refresh token came back; the old one is spent.")
+            detail = f"Sent {old[:10]}…, got back {new[:10]}…: a new one. The old one is spent."
+            check = Check("Rotation", True, detail)
         elif new:
             check = Check("Rotation", False, "The same refresh token came back: no rotation.")
         else:

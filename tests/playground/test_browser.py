@@ -78,7 +78,9 @@ def test_user_agent_flow_reads_the_fragment_and_erases_it(site, page: Page):
     page.get_by_role("link", name="Go to the org's sign-in page").click()
     _sign_in_and_allow(page)
 
-    expect(page.locator("[data-fragment-status]")).to_contain_text("erased them from the address bar")
+    expect(page.locator("[data-fragment-status]")).to_contain_text(
+        "erased them from the address bar"
+    )
     assert "#" not in page.url
     assert "access_token" not in page.url
     expect(page.locator("[data-fragment-params]")).to_contain_text("access_token")
