@@ -599,6 +599,15 @@ def answer_label(answers: Answers, question: Question) -> str:
     return option.label if option else str(value)
 
 
+def given(answers: Answers) -> tuple[tuple[Question, str], ...]:
+    """The answered questions with their answers in words, in catalogue order."""
+    return tuple(
+        (question, answer_label(answers, question))
+        for question in QUESTIONS
+        if answers.is_answered(question.id)
+    )
+
+
 def differences(first: Answers, second: Answers) -> tuple[tuple[Question, str, str], ...]:
     """The questions two sets of answers disagree on, with both answers in words."""
     return tuple(

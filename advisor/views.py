@@ -21,6 +21,7 @@ from advisor.questions import (
     Answers,
     differences,
     fieldsets,
+    given,
     parse_answers,
     parse_permalink,
 )
@@ -61,6 +62,7 @@ def _result_context(recommendation: Recommendation) -> dict[str, Any]:
         + QueryDict.fromkeys(["a"], query).urlencode(),
         "chart": diagrams.connection_chart(recommendation.answers.numbers.get(COUNT_QUESTION)),
         "links": diagrams.describe(recommendation),
+        "given": given(recommendation.answers),
     }
 
 
