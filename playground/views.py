@@ -39,8 +39,8 @@ class HtmxHttpRequest(HttpRequest):
 def _forms_post_back[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
     """Let this page's forms POST: send the Referer to this origin only.
 
-    Under the site-wide `no-referrer`, Chromium sends `Origin: null` with a form POST (Fetch
-    §3.1.7 "serializing a request origin"), and Django's CSRF check rightly refuses it.
+    Under the site-wide `no-referrer`, browsers send `Origin: null` with a form POST (the Fetch
+    standard's "serializing a request origin"), and Django's CSRF check rightly refuses it.
     `same-origin` still keeps every URL away from other sites (RFC 9700 §4.2.4).
     """
 
