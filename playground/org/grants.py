@@ -338,7 +338,7 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[mis
             raise errors.InvalidScope()
         if client.run_as is None:
             raise InvalidGrant(errors.NO_RUN_AS_USER)
-        run_as = OrgUser.objects.select_related("user", "org").get(pk=client.run_as.pk)
+        run_as = client.run_as
         _require_active(run_as)
         _require_permitted(client, run_as)
         self.request.client = client

@@ -161,7 +161,9 @@ class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         if len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
             return None
         return (
-            ConnectedApp.objects.select_related("org", "run_as").filter(client_id=client_id).first()
+            ConnectedApp.objects.select_related("org", "run_as__user", "run_as__org")
+            .filter(client_id=client_id)
+            .first()
         )
 
     def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:

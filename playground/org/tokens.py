@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -113,6 +114,7 @@ def mint(*, app: ConnectedApp, user: OrgUser, scope: str, include_refresh_token:
     )
 
 
+@transaction.atomic  # one write transaction: the database's write lock is taken once
 def store(
     minted: Minted,
     *,
