@@ -134,7 +134,7 @@ class Answers:
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "people",
-        "Who calls, and how it proves who it is",
+        "Callers and credentials",
         "These answers pick the OAuth flow: who is present, what the app can keep secret, "
         "and which identity infrastructure already exists.",
     ),

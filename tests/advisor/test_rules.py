@@ -287,6 +287,7 @@ def test_refresh_token_is_added_only_for_flows_that_issue_one_when_access_must_l
 def test_connection_counts_follow_n_times_n_minus_one_over_two():
     recommendation = recommend(parse_answers({"system-count": "10"}))
 
+    assert recommendation.links is not None
     assert (recommendation.links.direct, recommendation.links.via_middleware) == (45, 10)
 
 
