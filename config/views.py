@@ -9,12 +9,12 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from playground.flows.guide import FLOW_GUIDES
+from playground.flows import FLOWS
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"flow_count": len(FLOW_GUIDES)})
+    return render(request, "home.html", {"flow_count": len(FLOWS)})
 
 
 @require_GET
