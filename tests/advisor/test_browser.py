@@ -25,7 +25,7 @@ def test_a_trainer_loads_a_scenario_and_sees_one_answer_change_the_flow_live(
     problems = watch_console(page)
     page.goto(live_server.url + "/advisor/scenarios/")
 
-    page.get_by_role("link", name="Load the scenario: Nightly ERP sync").click()
+    page.get_by_role("link", name="Load this scenario: Nightly ERP sync").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Integration advisor")
     expect(winner(page, "flow")).to_have_text("JWT bearer flow")
