@@ -29,6 +29,15 @@ from authlib.integrations.httpx_client import OAuth2Client
 BASE_URL = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
 CALLBACK = BASE_URL + "/playground/callback/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise AssertionError("the page has no CSRF token")
+    return match[1]
+
+
 SECRET = re.compile(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<")
 
 
@@ -47,7 +56,7 @@ def register_app(browser: httpx.Client) -> tuple[str, str]:
     created = browser.post(
         "/setup/",
         data={
-            "csrfmiddlewaretoken": CSRF.search(setup.text)[1],
+            "csrfmiddlewaretoken": _csrf(setup.text),
             "name": "OIDC client check",
             "redirect_uris": CALLBACK,
             "grants": ["authorization_code", "refresh_token"],
@@ -58,7 +67,10 @@ def register_app(browser: httpx.Client) -> tuple[str, str]:
     )
     page = browser.get(created.headers["Location"]).text
     client_id = created.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-    return client_id, SECRET.search(page)[1]
+    found = SECRET.search(page)
+    if found is None:
+        raise SystemExit("the app page shows no consumer secret")
+    return client_id, found[1]
 
 
 def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
@@ -70,7 +82,7 @@ def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
     signed_in = browser.post(
         "/login/",
         data={
-            "csrfmiddlewaretoken": CSRF.search(login_page.text)[1],
+            "csrfmiddlewaretoken": _csrf(login_page.text),
             "username": "ada@handshake.example",
             "password": "handshake-demo",
             "startURL": start_url,
@@ -80,7 +92,7 @@ def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
     check("Allow</button>" in consent.text, "consent page offers Allow")
     allowed = browser.post(
         signed_in.headers["Location"],
-        data={"csrfmiddlewaretoken": CSRF.search(consent.text)[1], "decision": "allow"},
+        data={"csrfmiddlewaretoken": _csrf(consent.text), "decision": "allow"},
     )
     return str(allowed.headers["Location"])
 

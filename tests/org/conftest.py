@@ -4,9 +4,11 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.test import Client
 
 from playground.org.connected_apps import IssuedApp, create_connected_app
 from playground.org.seed import seed_org
@@ -45,7 +47,7 @@ def fragment_of(location: str) -> dict[str, str]:
 class Org:
     """Drives the org over HTTP through Django's test client, as a browser and app would."""
 
-    client: object
+    client: Client
 
     def app(self, **settings) -> IssuedApp:
         settings.setdefault("name", "Test app")
@@ -88,7 +90,7 @@ class Org:
             headers["Authorization"] = "Basic " + base64.b64encode(raw).decode()
         return self.post(TOKEN, form, headers=headers)
 
-    def post(self, path: str, form: dict, headers: dict | None = None):
+    def post(self, path: str, form: dict[str, Any], headers: dict[str, str] | None = None):
         """A form-encoded POST, as OAuth clients send (RFC 6749 §4.1.3)."""
         return self.client.post(
             path,
@@ -101,7 +103,7 @@ class Org:
         form.setdefault("redirect_uri", CALLBACK)
         return self.token(app, grant_type="authorization_code", code=code, **form)
 
-    def tokens(self, app: IssuedApp, **params) -> dict:
+    def tokens(self, app: IssuedApp, **params) -> dict[str, Any]:
         """A full web server flow; returns the token response body."""
         verifier = None
         if "code_challenge" not in params and params.pop("pkce", True):
@@ -111,15 +113,17 @@ class Org:
         form = {"code_verifier": verifier} if verifier else {}
         response = self.redeem(app, code, **form)
         assert response.status_code == 200, response.content
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
-    def introspect(self, app: IssuedApp, token: str) -> dict:
+    def introspect(self, app: IssuedApp, token: str) -> dict[str, Any]:
         response = self.post(
             INTROSPECT,
             {"token": token, "client_id": app.client_id, "client_secret": app.client_secret},
         )
         assert response.status_code == 200, response.content
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
 
 @pytest.fixture

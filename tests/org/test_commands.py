@@ -100,6 +100,7 @@ def test_create_connected_app_prints_json_credentials(tmp_path):
         "urn:ietf:params:oauth:grant-type:jwt-bearer",
     ]
     assert app.scopes == ["api"]
+    assert app.run_as is not None
     assert app.run_as.username == "ada@handshake.example"
     assert app.permitted_users == "admin_approved"
     assert app.cert_pem.startswith("-----BEGIN CERTIFICATE-----")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,6 +18,13 @@ CALLBACK = "https://client.example/cb"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def _csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise AssertionError("the page has no CSRF token")
+    return match[1]
+
+
 @pytest.fixture(scope="module")
 def server():
     """The real thing: gunicorn with two worker processes on a SQLite file."""
@@ -24,14 +32,14 @@ def server():
         yield base_url
 
 
-def _app(base_url: str) -> dict:
+def _app(base_url: str) -> dict[str, str]:
     """Create an app through the Setup page, as a person would."""
     with httpx.Client(base_url=base_url) as browser:
         setup = browser.get("/setup/")
         created = browser.post(
             "/setup/",
             data={
-                "csrfmiddlewaretoken": CSRF.search(setup.text)[1],
+                "csrfmiddlewaretoken": _csrf(setup.text),
                 "name": "Racer",
                 "redirect_uris": CALLBACK,
                 "grants": ["authorization_code", "refresh_token"],
@@ -41,11 +49,13 @@ def _app(base_url: str) -> dict:
         )
         page = browser.get(created.headers["Location"]).text
     client_id = created.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-    secret = re.search(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<", page)[1]
+    found = re.search(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<", page)
+    assert found is not None
+    secret = found[1]
     return {"client_id": client_id, "client_secret": secret}
 
 
-def _code(base_url: str, app: dict) -> str:
+def _code(base_url: str, app: dict[str, str]) -> str:
     with httpx.Client(base_url=base_url) as browser:
         params = {
             "response_type": "code",
@@ -59,7 +69,7 @@ def _code(base_url: str, app: dict) -> str:
         signed_in = browser.post(
             "/login/",
             data={
-                "csrfmiddlewaretoken": CSRF.search(login_page.text)[1],
+                "csrfmiddlewaretoken": _csrf(login_page.text),
                 "username": "ada@handshake.example",
                 "password": "handshake-demo",
                 "startURL": start_url,
@@ -68,12 +78,12 @@ def _code(base_url: str, app: dict) -> str:
         consent = browser.get(signed_in.headers["Location"])
         allowed = browser.post(
             signed_in.headers["Location"],
-            data={"csrfmiddlewaretoken": CSRF.search(consent.text)[1], "decision": "allow"},
+            data={"csrfmiddlewaretoken": _csrf(consent.text), "decision": "allow"},
         )
         return parse_qs(urlsplit(allowed.headers["Location"]).query)["code"][0]
 
 
-def _race(base_url: str, form: dict) -> list[httpx.Response]:
+def _race(base_url: str, form: dict[str, str]) -> list[httpx.Response]:
     barrier = threading.Barrier(RACERS)
 
     def send(_: int) -> httpx.Response:
@@ -85,11 +95,12 @@ def _race(base_url: str, form: dict) -> list[httpx.Response]:
         return list(pool.map(send, range(RACERS)))
 
 
-def _introspect(base_url: str, app: dict, token: str) -> dict:
-    return httpx.post(
+def _introspect(base_url: str, app: dict[str, str], token: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.post(
         base_url + "/services/oauth2/introspect",
         data={"token": token, "client_id": app["client_id"], "client_secret": app["client_secret"]},
     ).json()
+    return body
 
 
 def test_a_code_redeemed_by_racing_requests_is_redeemed_exactly_once(server):

@@ -121,6 +121,7 @@ def test_editing_settings_changes_the_app(client, org):
     assert app.session_timeout_minutes == 30
     assert app.permitted_users == "admin_approved"
     assert [user.username for user in app.pre_authorized.all()] == ["grace@handshake.example"]
+    assert app.run_as is not None
     assert app.run_as.username == "ada@handshake.example"
 
 
@@ -189,4 +190,5 @@ def test_consumer_secret_is_sealed_at_rest(org):
 
     row = ConnectedApp.objects.values().get(client_id=issued.client_id)
 
+    assert issued.client_secret is not None
     assert issued.client_secret not in str(row)
