@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from config import views
 
@@ -10,7 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("baseline/", views.baseline, name="baseline"),
     # Browsers ask for /favicon.ico on pages that name no icon (downloads, JSON, plain text).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("advisor/", include("advisor.urls")),
     path("playground/", include("playground.urls")),
     # The simulated org serves Salesforce's own paths, from the site root.

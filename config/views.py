@@ -4,8 +4,9 @@ import sys
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,12 @@ from playground.flows import FLOWS
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"flow_count": len(FLOWS)})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET
