@@ -70,17 +70,17 @@ def login_url(start_url: str) -> str:
     return f"{reverse('org:login')}?{urlencode({'startURL': start_url})}"
 
 
-def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
+def _registered_target(request: HttpRequest) -> tuple[ConnectedApp, str] | ErrorPage:
+    """The app and its exactly registered redirect URI, or the page to show instead."""
     params = request.GET
     for name in ("client_id", "redirect_uri"):
         if len(params.getlist(name)) > 1:
             return ErrorPage("invalid_request", f"{name} was sent more than once.")
-    if any("\x00" in value for values in params.lists() for value in values[1]):
+    if any("\x00" in value for _, values in params.lists() for value in values):
         return ErrorPage("invalid_request", "A parameter contains a NUL character.")
     if not is_secure_transport(request.build_absolute_uri()):
         return ErrorPage("invalid_request", "HTTPS required")
-    server = get_server()
-    app = server.query_client(params.get("client_id"))
+    app = get_server().query_client(params.get("client_id"))
     if app is None:
         return _page(errors.InvalidClientId())
     redirect_uri = params.get("redirect_uri")
@@ -88,6 +88,16 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
         return _page(errors.RedirectUriMissing())
     if not app.check_redirect_uri(redirect_uri):
         return _page(errors.RedirectUriMismatch())
+    return app, redirect_uri
+
+
+def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
+    target = _registered_target(request)
+    if isinstance(target, ErrorPage):
+        return target
+    app, redirect_uri = target
+    params = request.GET
+    server = get_server()
 
     session = request.session
     user = logins.signed_in_user(session)
