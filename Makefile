@@ -23,7 +23,7 @@ test: setup-dev lint typecheck pytest ## set up and run every check and test
 
 setup: system-deps $(VENV)/.installed
 
-setup-dev: setup system-deps-test $(VENV)/.installed-dev
+setup-dev: setup system-deps-test $(VENV)/.installed-dev interop/node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@[ -n "$(PYTHON_FOR_VENV)" ] || { echo "Python >= 3.12 is required (none found on PATH)." >&2; exit 1; }
@@ -36,12 +36,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The OpenID-certified Node client the interop test drives the org with (no lock file).
+interop/node_modules/.installed: interop/package.json
+	cd interop && npm install --silent --no-package-lock
+	@touch $@
+
 # Debian packages: installed when missing and we are root, otherwise named.
 system-deps:
 	@./bin/ensure-debian-packages dot:graphviz
 
 system-deps-test: system-deps
-	@./bin/ensure-debian-packages chromium:chromium pg_ctlcluster:postgresql
+	@./bin/ensure-debian-packages chromium:chromium pg_ctlcluster:postgresql node:nodejs npm:npm
 
 lint:
 	$(VENV)/bin/ruff check .
