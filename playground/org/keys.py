@@ -43,7 +43,14 @@ def active_signing_key() -> LoadedKey:
     )
     if row is None:
         row = create_signing_key()
-    return LoadedKey(kid=row.kid, private_key=_load(row.sealed_private_key))
+    try:
+        return LoadedKey(kid=row.kid, private_key=_load(row.sealed_private_key))
+    except vault.SealBroken:
+        # Sealed under a SECRET_KEY that is gone: the key can no longer sign. Its public
+        # half stays published for the tokens it signed; a new key takes over.
+        rotation = rotate_signing_key()
+        fresh = SigningKey.objects.get(kid=rotation.new_kid)
+        return LoadedKey(kid=fresh.kid, private_key=_load(fresh.sealed_private_key))
 
 
 def _load(sealed: str) -> rsa.RSAPrivateKey:

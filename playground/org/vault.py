@@ -3,7 +3,8 @@
 A consumer secret cannot be stored as a hash because every token response carries
 Salesforce's `signature` = Base64(HMAC-SHA256(consumer secret, id + issued_at)), and the
 org's signing keys must sign. Both are sealed with a key derived from SECRET_KEY (HKDF,
-RFC 5869), so a copy of the database alone reveals neither.
+RFC 5869), so a copy of the database alone reveals neither. Values sealed under a key
+listed in SECRET_KEY_FALLBACKS still open, so SECRET_KEY can be rotated the Django way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import base64
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -36,7 +37,8 @@ def seal(plaintext: str) -> str:
 
 
 def unseal(sealed: str) -> str:
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     try:
-        return _fernet(settings.SECRET_KEY).decrypt(sealed.encode("ascii")).decode()
+        return MultiFernet([_fernet(key) for key in keys]).decrypt(sealed.encode("ascii")).decode()
     except (InvalidToken, ValueError) as error:
         raise SealBroken from error

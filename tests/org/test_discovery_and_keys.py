@@ -144,3 +144,14 @@ def test_private_keys_are_sealed_at_rest(org):
 
     assert "PRIVATE KEY" not in row.sealed_private_key
     assert "d" not in row.public_jwk
+
+
+def test_a_key_sealed_under_a_lost_secret_key_is_replaced_not_a_crash(org, settings, monkeypatch):
+    old_kid = keys.active_signing_key().kid
+    settings.SECRET_KEY = "a-different-secret-key-" + "q" * 40
+    monkeypatch.setattr(keys, "_parsed", {})  # a fresh process has parsed nothing yet
+
+    replacement = keys.active_signing_key()
+
+    assert replacement.kid != old_kid
+    assert SigningKey.objects.get(kid=old_kid).retired_at is not None
