@@ -45,11 +45,14 @@ class NodeClient:
             stderr=subprocess.PIPE,
             text=True,
         )
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
-        for line in self.process.stdout:
+        for line in self.stdout:
             self.lines.put(line)
 
     def next_step(self):
@@ -62,8 +65,8 @@ class NodeClient:
         return report
 
     def answer(self, text):
-        self.process.stdin.write(text + "\n")
-        self.process.stdin.flush()
+        self.stdin.write(text + "\n")
+        self.stdin.flush()
 
     def stop(self):
         if self.process.poll() is None:
