@@ -231,4 +231,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # A 4xx is an answer, not an incident: the org gives thousands of deliberate 400/401s
+    # (and their URLs could carry codes). Server errors are still logged.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -1,0 +1,66 @@
+"""Full web-server flows with PKCE per second, 50 virtual users, against the baseline view.
+
+Each flow: authorize → login → consent → token → API → introspect → revoke → API (401),
+over real HTTP to gunicorn (2 workers, SQLite, production-like settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import percentile, run_load  # noqa: E402
+from bench.servers import free_port, gunicorn, prepare_site, production_env  # noqa: E402
+from bench.trainee import create_trainee_apps, run_trainees  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    options = parser.parse_args()
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"gunicorn {options.workers} workers, SQLite (WAL), {options.users} virtual users, "
+        f"{options.seconds:.0f} s"
+    )
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="handshake-flow-bench-") as tmp:
+        env = production_env(base_url)
+        env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "flow.sqlite3")
+        prepare_site(env)
+        apps = create_trainee_apps(env, options.users)
+        with gunicorn(env, port=port, workers=options.workers):
+            baseline = run_load(
+                base_url,
+                lambda _: ("GET", "/baseline/", None, {}),
+                label="baseline view (/baseline/)",
+                users=options.users,
+                requests_per_user=40,
+            )
+            tally, elapsed = run_trainees([base_url], apps, seconds=options.seconds)
+    print(baseline.line())
+    latencies = tally.latencies_ms
+    server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
+    print(
+        f"{'full PKCE flow (8+ requests each)':<34} {tally.flows / elapsed:8.1f} flows/s  "
+        f"{len(latencies) / elapsed:8.1f} req/s   p50 {statistics.median(latencies):7.2f} ms   "
+        f"p95 {percentile(latencies, 0.95):7.2f} ms   p99 {percentile(latencies, 0.99):7.2f} ms   "
+        f"flows={tally.flows} 5xx={server_errors} failures={len(tally.failures)} "
+        f"violations={len(tally.violations)}"
+    )
+    for problem in (tally.failures + tally.violations)[:5]:
+        print("  ", problem)
+
+
+if __name__ == "__main__":
+    main()
