@@ -12,7 +12,7 @@ PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test fmt setup setup-dev system-deps system-deps-test lint typecheck pytest bench clean
+.PHONY: run test fmt setup setup-dev system-deps system-deps-test lint typecheck pytest bench loadtest clean
 
 run: setup ## set up and serve on http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
@@ -62,8 +62,15 @@ fmt: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup
+bench: setup ## every benchmark, each against a baseline measured in the same run
 	$(PY) bench/pages.py
+	$(PY) bench/token_endpoint.py
+	$(PY) bench/flow.py
+	$(PY) bench/advisor.py
+	$(PY) bench/inspector.py
+
+loadtest: setup-dev ## the training room: 200 trainees on SQLite and PostgreSQL (not in `make test`)
+	$(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*
