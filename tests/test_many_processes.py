@@ -64,7 +64,7 @@ def _client_credentials(base_url, app):
     )
 
 
-def test_flows_alternate_between_two_processes_and_survive_a_database_outage():
+def test_h4_h5_flows_alternate_between_two_processes_and_survive_a_database_outage():
     port_a, port_b = free_port(), free_port()
     issuer = f"http://127.0.0.1:{port_a}"
     redirect_uri = "https://client.example/callback"

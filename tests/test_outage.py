@@ -14,7 +14,7 @@ def _render_as_if_database_were_down(*args, **kwargs):
 
 
 @pytest.mark.django_db
-def test_page_answers_a_friendly_503_when_the_database_is_down(client, monkeypatch):
+def test_h5_page_answers_a_friendly_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr(views, "render", _render_as_if_database_were_down)
     client.raise_request_exception = False
 
@@ -33,7 +33,7 @@ def test_page_answers_a_friendly_503_when_the_database_is_down(client, monkeypat
         (ValueError("a bug"), 500, "server_error"),
     ],
 )
-def test_machine_endpoints_fail_as_oauth_error_json(error, status, code):
+def test_g5_h5_machine_endpoints_fail_as_oauth_error_json(error, status, code):
     request = RequestFactory().post("/services/oauth2/token")
 
     try:

@@ -49,20 +49,44 @@ def test_every_named_url_answers_without_error(client, name):
 
 
 @pytest.mark.django_db
-def test_html_pages_carry_security_headers(client):
+def test_g2_html_pages_carry_the_security_headers(client):
     response = client.get(reverse("home"))
 
     for header in SECURITY_HEADERS:
         assert header in response.headers
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'"):
+        assert directive in csp
     assert "frame-ancestors 'none'" in csp
+    assert re.search(r"script-src 'self' 'nonce-[\w+/=-]+'", csp)
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+PRODUCTION_SECURITY_SETTINGS = """
+from django.conf import settings as s
+print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)
+print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,
+      s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_NAME, s.CSRF_COOKIE_SECURE)
+"""
+
+
+def test_g2_g3_production_sends_hsts_and_host_only_secure_cookies():
+    result = _run_manage(
+        "shell", "--no-imports", "-c", PRODUCTION_SECURITY_SETTINGS, env_extra=PRODUCTION_ENV
+    )
+
+    assert result.returncode == 0, result.stderr
+    hsts, cookies = result.stdout.strip().splitlines()[-2:]
+    assert hsts == "31536000 True True"
+    assert cookies == "__Host-sessionid True True Lax __Host-csrftoken True"
 
 
 @pytest.mark.django_db
-def test_unknown_page_is_a_friendly_404_that_leaks_nothing(client):
+def test_g5_unknown_page_is_a_friendly_404_that_leaks_nothing(client):
     response = client.get("/no/such/page/")
 
     assert response.status_code == 404
@@ -94,7 +118,7 @@ PRODUCTION_ENV = {
 }
 
 
-def test_deploy_check_is_clean_with_production_settings():
+def test_g1_deploy_check_is_clean_with_production_settings():
     result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stdout + result.stderr
