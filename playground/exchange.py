@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import re
+import socket
 import time
 from base64 import b64encode
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,6 +15,7 @@ from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
+import httpcore
 import httpx
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
@@ -38,16 +41,45 @@ SECRET_NAMES = frozenset(
         "token",
     }
 )
+# Names that say only "a credential": a value found under them is named after a more specific
+# place when it appears in one too (the `token` of a revocation is the earlier access_token).
+_GENERIC_NAMES = ("token", "authorization")
+# RFC 6749 §4.1.2.1 error codes (and the org's and other servers' own) as error pages name them.
+_ERROR_IN_PAGE = re.compile(
+    r"\b(?:invalid_request|unauthorized_client|access_denied|unsupported_response_type"
+    r"|invalid_scope|server_error|temporarily_unavailable|redirect_uri_mismatch"
+    r"|redirect_uri_missing|invalid_client_id|invalid_redirect_uri|invalid_client)\b"
+)
 # Shorter values would be marked all over the place by accident ("1", "ok").
 _MIN_SECRET_LENGTH = 6
 
 
 @dataclass(frozen=True)
+class Secret:
+    """A credential seen in an exchange, and the parameter or header it was found under."""
+
+    value: str
+    name: str
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The value as it may appear on the wire: raw, percent-encoded, form-encoded."""
+        return tuple(
+            dict.fromkeys((self.value, quote(self.value, safe=""), quote_plus(self.value)))
+        )
+
+
+@dataclass(frozen=True)
 class Segment:
-    """A run of text, flagged when it is (part of) a secret so the page can mark it."""
+    """A run of text, flagged when it is (part of) a secret so the page can mark it.
+
+    `name` is what the secret is (client_secret, access_token…) or, once redacted, the
+    placeholder that stands for it.
+    """
 
     text: str
     secret: bool
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +117,55 @@ class OutgoingRequest:
             headers.append(("Authorization", f"Bearer {bearer}"))
         return cls("GET", url, tuple(headers))
 
+    @classmethod
+    def replaying(cls, exchange: HttpExchange) -> OutgoingRequest:
+        """The request of a recorded exchange, to send again byte for byte.
+
+        Headers the transport computes itself (Host, Content-Length, connection handling) are
+        left for it to add again.
+        """
+        computed = {"host", "content-length", "connection", "accept-encoding", "user-agent"}
+        headers = tuple((k, v) for k, v in exchange.request_headers if k.lower() not in computed)
+        return cls(exchange.method, exchange.url, headers, exchange.request_body.encode())
+
+    def form_fields(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.body.decode("utf-8", errors="replace"), keep_blank_values=True)
+
+    def with_form(
+        self, changes: Mapping[str, str] | None = None, *, remove: Iterable[str] = ()
+    ) -> OutgoingRequest:
+        """The same request with form fields replaced, added or removed, in their old order."""
+        changes = dict(changes or {})
+        gone = set(remove)
+        fields = [
+            (name, changes.pop(name) if name in changes else value)
+            for name, value in self.form_fields()
+            if name not in gone
+        ]
+        fields += list(changes.items())
+        return replace(self, body=urlencode(fields).encode())
+
+    def with_query(self, changes: Mapping[str, str]) -> OutgoingRequest:
+        """The same request with query parameters replaced or added."""
+        parts = urlsplit(self.url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        pending = dict(changes)
+        pairs = [(k, pending.pop(k) if k in pending else v) for k, v in pairs]
+        pairs += list(pending.items())
+        query = urlencode(pairs, quote_via=quote)
+        return replace(self, url=parts._replace(query=query).geturl())
+
+    def with_header(self, name: str, value: str | None) -> OutgoingRequest:
+        """The same request with a header set (or, given None, taken out)."""
+        kept = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        if value is not None:
+            kept.append((name, value))
+        return replace(self, headers=tuple(kept))
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
 
 @dataclass(frozen=True)
 class HttpExchange:
@@ -102,7 +183,7 @@ class HttpExchange:
     response_headers: tuple[tuple[str, str], ...]
     response_body: str
     elapsed_ms: float
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[Secret, ...] = ()
     error: str = ""
     truncated: bool = False
 
@@ -141,6 +222,28 @@ class HttpExchange:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @property
+    def problem(self) -> str:
+        """The error the server returned, in the shape it used: OAuth JSON, Salesforce's list,
+        a WWW-Authenticate header, or just the status."""
+        if self.status == 0:
+            return f"no answer: {self.error}"
+        body = self.json_value()
+        if isinstance(body, dict) and "error" in body:
+            description = body.get("error_description", "")
+            return f"{body['error']}" + (f": {description}" if description else "")
+        if isinstance(body, list) and body and isinstance(body[0], dict):
+            return f"{body[0].get('errorCode', '')}: {body[0].get('message', '')}"
+        challenge = self.header("WWW-Authenticate") or ""
+        if match := re.search(r'error="([^"]+)"', challenge):
+            return match.group(1)
+        if "html" in (self.header("Content-Type") or "") and (
+            match := _ERROR_IN_PAGE.search(self.response_body)
+        ):
+            # An error page: the server would not redirect, so it named the error itself.
+            return f"{match.group(0)} (on an error page)"
+        return f"HTTP {self.status} {self.reason}".strip()
+
     def json_value(self) -> Any:
         try:
             return json.loads(self.response_body)
@@ -160,14 +263,19 @@ class HttpExchange:
         body = _pretty(self.response_body, self.header("Content-Type") or "")
         return "\n".join(lines) + ("\n\n" + body if body else "")
 
+    @property
+    def secret_values(self) -> frozenset[str]:
+        """Every form of every secret in this exchange."""
+        return frozenset(form for secret in self.secrets for form in secret.forms)
+
     def request_segments(self) -> tuple[Segment, ...]:
         return mark_secrets(self.request_text(), self.secrets)
 
     def response_segments(self) -> tuple[Segment, ...]:
         return mark_secrets(self.response_text(), self.secrets)
 
-    def with_secrets(self, values: Iterable[str]) -> HttpExchange:
-        return replace(self, secrets=_with_encodings(self.secrets, values))
+    def with_secrets(self, found: Iterable[Secret]) -> HttpExchange:
+        return replace(self, secrets=_named(self.secrets, found))
 
 
 def _pretty(body: str, content_type: str) -> str:
@@ -180,14 +288,15 @@ def _pretty(body: str, content_type: str) -> str:
         return body
 
 
-def _with_encodings(existing: Iterable[str], values: Iterable[str]) -> tuple[str, ...]:
-    found = dict.fromkeys(existing)
-    for value in values:
-        if len(value) < _MIN_SECRET_LENGTH:
+def _named(existing: Iterable[Secret], found: Iterable[Secret]) -> tuple[Secret, ...]:
+    """One Secret per value, named after the most specific place it was found."""
+    names: dict[str, str] = {}
+    for secret in (*existing, *found):
+        if len(secret.value) < _MIN_SECRET_LENGTH:
             continue
-        for form in (value, quote(value, safe=""), quote_plus(value)):
-            found[form] = None
-    return tuple(found)
+        if names.get(secret.value, secret.name) in _GENERIC_NAMES or secret.value not in names:
+            names[secret.value] = secret.name
+    return tuple(Secret(value, name) for value, name in names.items())
 
 
 def find_secrets(
@@ -197,47 +306,99 @@ def find_secrets(
     request_body: str,
     response_headers: Iterable[tuple[str, str]],
     response_body: str,
-) -> tuple[str, ...]:
+) -> tuple[Secret, ...]:
     """Every credential visible in an exchange, by where credentials live in OAuth messages."""
-    values: list[str] = []
-    values += [v for k, v in parse_qsl(urlsplit(url).query) if k in SECRET_NAMES]
-    values += [v for k, v in parse_qsl(request_body) if k in SECRET_NAMES]
+    found: list[Secret] = []
+
+    def params(text: str) -> list[Secret]:
+        return [Secret(v, k) for k, v in parse_qsl(text) if k in SECRET_NAMES]
+
+    found += params(urlsplit(url).query)
+    found += params(request_body)
     for name, value in (*request_headers, *response_headers):
         lowered = name.lower()
         if lowered == "authorization":
-            values.append(value.partition(" ")[2])
+            scheme, _, credentials = value.partition(" ")
+            # RFC 7617: Basic carries base64("id:secret"); RFC 6750 §2.1: Bearer the token.
+            kind = {"basic": "basic_credentials", "bearer": "access_token"}
+            found.append(Secret(credentials, kind.get(scheme.lower(), "authorization")))
         elif lowered == "cookie":
-            values += [pair.partition("=")[2] for pair in value.split(";")]
+            found += [Secret(pair.partition("=")[2], "cookie") for pair in value.split(";")]
         elif lowered == "set-cookie":
-            values.append(value.partition(";")[0].partition("=")[2])
+            found.append(Secret(value.partition(";")[0].partition("=")[2], "cookie"))
         elif lowered == "location":
             parts = urlsplit(value)
-            for part in (parts.query, parts.fragment):
-                values += [v for k, v in parse_qsl(part) if k in SECRET_NAMES]
+            found += params(parts.query) + params(parts.fragment)
     try:
         data = json.loads(response_body)
     except ValueError:
         data = None
     if isinstance(data, dict):
-        values += [v for k, v in data.items() if k in SECRET_NAMES and isinstance(v, str)]
-    return _with_encodings((), values)
+        found += [Secret(v, k) for k, v in data.items() if k in SECRET_NAMES and isinstance(v, str)]
+    return _named((), found)
 
 
-def mark_secrets(text: str, secrets: Sequence[str]) -> tuple[Segment, ...]:
-    """Split `text` so that every occurrence of a secret is its own marked segment."""
-    if not secrets or not text:
+def _split(text: str, labels: Mapping[str, str]) -> tuple[Segment, ...]:
+    """Cut `text` wherever one of `labels`' keys occurs, longest first; label those pieces."""
+    if not labels or not text:
         return (Segment(text, False),) if text else ()
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(labels, key=len, reverse=True)))
     segments: list[Segment] = []
     position = 0
     for match in pattern.finditer(text):
         if match.start() > position:
             segments.append(Segment(text[position : match.start()], False))
-        segments.append(Segment(match.group(), True))
+        segments.append(Segment(match.group(), True, labels[match.group()]))
         position = match.end()
     if position < len(text):
         segments.append(Segment(text[position:], False))
     return tuple(segments)
+
+
+def mark_secrets(text: str, secrets: Sequence[Secret]) -> tuple[Segment, ...]:
+    """Split `text` so that every occurrence of a secret is its own marked segment."""
+    return _split(text, {form: secret.name for secret in secrets for form in secret.forms})
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Placeholders for every secret of a run: one name per value, the same in every exchange.
+
+    Built only from what the exchanges themselves recorded as secrets (`HttpExchange.secrets`),
+    so a page or export that redacts through this cannot forget a kind of credential.
+    """
+
+    placeholders: tuple[tuple[str, str], ...]  # (a form of a secret value, its placeholder)
+
+    @classmethod
+    def of(cls, secrets: Iterable[Secret]) -> Redaction:
+        named = _named((), secrets)
+        counts: dict[str, int] = {}
+        placeholders: list[tuple[str, str]] = []
+        for secret in named:
+            counts[secret.name] = counts.get(secret.name, 0) + 1
+            number = counts[secret.name]
+            label = secret.name if number == 1 else f"{secret.name}_{number}"
+            placeholders += [(form, label) for form in secret.forms]
+        return cls(tuple(placeholders))
+
+    @property
+    def values(self) -> frozenset[str]:
+        return frozenset(form for form, _ in self.placeholders)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for _, name in self.placeholders))
+
+    def segments(self, text: str) -> tuple[Segment, ...]:
+        """`text` cut into pieces; each secret piece is named by its placeholder."""
+        return _split(text, dict(self.placeholders))
+
+    def text(self, text: str) -> str:
+        """`text` with each secret written as <its_name>."""
+        return "".join(
+            f"<{part.name}>" if part.secret else part.text for part in self.segments(text)
+        )
 
 
 def _decode(body: bytes) -> tuple[str, bool]:
@@ -376,16 +537,102 @@ def _environ(
     return environ
 
 
+class RefusedAddress(httpcore.ConnectError):
+    """The target resolves to an address the playground must not reach; nothing was sent."""
+
+
+def refused_address(host: str, port: int) -> str:
+    """Why `host` must not be contacted (empty when every address it resolves to is public).
+
+    Every address counts: a name that resolves to one public and one private address could
+    send the connection to either (RFC 9700 §4.16 warns of exactly this server-side fetching).
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as problem:
+        return f"{host} does not resolve ({problem})."
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).partition("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            kind = (
+                "loopback"
+                if address.is_loopback
+                else "link-local"
+                if address.is_link_local
+                else "private or reserved"
+            )
+            return (
+                f"{host} resolves to {address}, a {kind} address; "
+                "the playground only calls public servers."
+            )
+    return ""
+
+
+class _PublicOnlyBackend(httpcore.NetworkBackend):
+    """Connect only to public addresses, checked at connection time (so DNS cannot change the
+    answer between a check and the connection)."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if problem := refused_address(host, port):
+            raise RefusedAddress(problem)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        address = str(infos[0][4][0])
+        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise RefusedAddress("The playground does not use local sockets.")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _PublicOnlyTransport(httpx.HTTPTransport):
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        # httpx's own pool, given a network backend that refuses non-public addresses.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=_PublicOnlyBackend(),
+        )
+
+
 @dataclass
 class HttpxTransport:
-    """Talk to a server over the network, with firm timeouts and a cap on what is read."""
+    """Talk to a server over the network, with firm timeouts and a cap on what is read.
+
+    Redirects are never followed. Unless `allow_private`, only public addresses are
+    contacted (a `client` passed in brings its own transport and is trusted as it is).
+    """
 
     timeout: float = 5.0
     max_body: int = 1024 * 1024
     client: httpx.Client | None = field(default=None, repr=False)
+    allow_private: bool = False
+
+    def _new_client(self) -> httpx.Client:
+        transport = (
+            httpx.HTTPTransport(trust_env=False) if self.allow_private else _PublicOnlyTransport()
+        )
+        return httpx.Client(
+            timeout=self.timeout, follow_redirects=False, transport=transport, trust_env=False
+        )
 
     def send(self, request: OutgoingRequest) -> HttpExchange:
-        client = self.client or httpx.Client(timeout=self.timeout, follow_redirects=False)
+        client = self.client or self._new_client()
         outgoing = client.build_request(
             request.method, request.url, headers=list(request.headers), content=request.body
         )
@@ -411,7 +658,7 @@ class HttpxTransport:
                 response_headers=(),
                 response_body=b"",
                 elapsed_ms=elapsed,
-                error=f"{type(problem).__name__}: {problem}",
+                error=_describe(problem),
             )
         finally:
             if self.client is None:
@@ -428,3 +675,11 @@ class HttpxTransport:
             elapsed_ms=elapsed,
             cut=cut,
         )
+
+
+def _describe(problem: httpx.HTTPError) -> str:
+    if isinstance(problem.__cause__, RefusedAddress):
+        return f"Not sent: {problem}"
+    if isinstance(problem, httpx.TimeoutException):
+        return f"Timed out: no answer within the time limit ({type(problem).__name__})."
+    return f"{type(problem).__name__}: {problem}"

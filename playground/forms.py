@@ -1,4 +1,4 @@
-"""The inspector's form: a token, where its key comes from, and what the receiver expects."""
+"""The playground's forms: the JWT inspector's, and the one that names an external server."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playground.inspector import (
     KeySource,
     PemKey,
 )
+from playground.servers import CLIENT_AUTH_METHODS
 
 KEY_SOURCES = (
     ("org", "The org's published keys (JWKS at /id/keys)"),
@@ -76,3 +77,48 @@ class InspectForm(forms.Form):
             "hmac": HmacSecret,
         }
         return kinds[source](text) if source in kinds else None
+
+
+class ExternalServerForm(forms.Form):
+    issuer = forms.CharField(
+        label="Issuer URL",
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://login.salesforce.com"}),
+        help_text="The provider's issuer. The playground reads "
+        "/.well-known/openid-configuration below it.",
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="For Salesforce: the connected app's consumer key.",
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=500,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Leave empty for a public client. Stored encrypted, never shown again, "
+        "never logged. Use a test client, not a production one.",
+    )
+    scope = forms.CharField(
+        label="Scope",
+        required=False,
+        max_length=500,
+        help_text="Empty: openid, plus profile and offline_access if the provider lists them.",
+    )
+    client_auth = forms.ChoiceField(
+        label="Send the secret",
+        choices=CLIENT_AUTH_METHODS,
+        initial="client_secret_basic",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_issuer(self) -> str:
+        issuer: str = self.cleaned_data["issuer"].strip()
+        return issuer
+
+    def clean_scope(self) -> str:
+        scope: str = " ".join(self.cleaned_data["scope"].split())
+        return scope

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from playground import transcript
-from playground.exchange import HttpExchange, Transport
+from playground import servers, transcript
+from playground.exchange import (
+    HttpExchange,
+    HttpxTransport,
+    InProcessTransport,
+    OutgoingRequest,
+    Transport,
+)
 from playground.flows import get_flow
 from playground.flows.artefacts import Artefact
-from playground.flows.base import Arrow, Flow, Step, StepContext, StepResult
-from playground.models import FlowRun
+from playground.flows.base import Arrow, Attempt, Fault, Flow, Step, StepContext, StepResult
+from playground.flows.external import external_flow
+from playground.models import ExternalServer, FlowRun
 from playground.org.connected_apps import (
     ConnectedAppError,
     client_secret_of,
@@ -22,6 +30,9 @@ from playground.org.connected_apps import (
 )
 
 CALLBACK_PATH = "/playground/callback/"
+# What one run keeps at most: polls of a pending step, and Break it attempts.
+MAX_POLLS_KEPT = 30
+MAX_FAULTS_KEPT = 60
 CardState = Literal["done", "next", "waiting", "locked"]
 Tone = Literal["current", "done", "upcoming"]
 
@@ -36,6 +47,18 @@ class LaneRow:
 
 
 @dataclass(frozen=True)
+class Breakage:
+    """A fault tried on a step (Break it), and what came back."""
+
+    fault: Fault
+    result: StepResult
+
+    @property
+    def refused(self) -> bool:
+        return self.result.outcome == "ok"
+
+
+@dataclass(frozen=True)
 class StepCard:
     """One step as the run page shows it: where it stands and, once run, what it recorded."""
 
@@ -43,11 +66,25 @@ class StepCard:
     step: Step
     state: CardState
     result: StepResult | None = None
-    link: str = ""  # waiting cards: the authorization URL the browser should visit
+    link: str = ""  # waiting and poll cards: the URL the person should visit
+    breakages: tuple[Breakage, ...] = ()
 
     @property
     def slug(self) -> str:
         return self.step.slug
+
+    @property
+    def pending(self) -> bool:
+        return self.result is not None and self.result.outcome == "pending"
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        """The faults a visitor may try now: before the step runs, or once it has."""
+        if self.state in {"next", "waiting"}:
+            return self.step.faults_before
+        if self.state == "done":
+            return self.step.faults_after
+        return ()
 
     @property
     def panels(self) -> tuple[Artefact, ...]:
@@ -98,6 +135,42 @@ def callback_url(base_url: str) -> str:
     return base_url + CALLBACK_PATH
 
 
+def flow_of(run: FlowRun) -> Flow | None:
+    """The flow a run follows: a built-in one, or one built for its external server."""
+    if run.server_id is not None:
+        server: ExternalServer = run.server  # type: ignore[assignment]
+        return external_flow(run.flow, servers.endpoints_of(server))
+    return get_flow(run.flow)
+
+
+def transport_for(run: FlowRun) -> Transport:
+    """In-process for the org; over the network, with its address checks, for anyone else."""
+    if run.server_id is None:
+        return InProcessTransport()
+    return HttpxTransport(
+        timeout=servers.TIMEOUT_SECONDS, allow_private=settings.HANDSHAKE_ALLOW_PRIVATE_TARGETS
+    )
+
+
+def start_external_run(
+    *, server: ExternalServer, slug: str, owner: str, site_url: str
+) -> FlowRun | Problem:
+    """A new run of an external flow against `server`, owned by the visitor who owns both."""
+    if server.owner != owner:
+        return Problem("That server belongs to another browser.")
+    flow = external_flow(slug, servers.endpoints_of(server))
+    if flow is None:
+        return Problem("This provider cannot run that flow.")
+    return FlowRun.objects.create(
+        owner=owner,
+        flow=flow.slug,
+        base_url=server.issuer,
+        redirect_uri=callback_url(site_url),
+        client_id=server.client_id,
+        server=server,
+    )
+
+
 def start_run(
     *, flow: Flow, owner: str, base_url: str, fresh_app: bool = False
 ) -> FlowRun | Problem:
@@ -106,7 +179,9 @@ def start_run(
     previous = (
         None
         if fresh_app
-        else FlowRun.objects.filter(owner=owner, flow=flow.slug, redirect_uri=redirect_uri).first()
+        else FlowRun.objects.filter(
+            owner=owner, flow=flow.slug, redirect_uri=redirect_uri, server__isnull=True
+        ).first()
     )
     client_id, secret = "", ""
     if previous is not None:
@@ -148,7 +223,7 @@ def owned_run(run_id: str, *, owner: str) -> FlowRun | None:
 
 
 def recent_runs(*, owner: str, flow: Flow, limit: int = 5) -> list[FlowRun]:
-    return list(FlowRun.objects.filter(owner=owner, flow=flow.slug)[:limit])
+    return list(FlowRun.objects.filter(owner=owner, flow=flow.slug, server__isnull=True)[:limit])
 
 
 def results(run: FlowRun) -> dict[str, StepResult]:
@@ -159,22 +234,47 @@ def results(run: FlowRun) -> dict[str, StepResult]:
     }
 
 
+def breakages(run: FlowRun, flow: Flow) -> dict[str, tuple[Breakage, ...]]:
+    """Every Break it attempt of the run, by step, oldest first."""
+    found: dict[str, list[Breakage]] = {}
+    for entry in run.faults:
+        if not isinstance(entry, dict):
+            continue
+        step = flow.step(str(entry.get("step", "")))
+        fault = step.fault(str(entry.get("fault", ""))) if step else None
+        if step is None or fault is None:
+            continue  # a fault since withdrawn from the catalogue
+        result = transcript.load(StepResult, entry["result"])
+        found.setdefault(step.slug, []).append(Breakage(fault, result))
+    return {slug: tuple(items) for slug, items in found.items()}
+
+
 def cards(run: FlowRun, flow: Flow) -> tuple[StepCard, ...]:
     done = results(run)
+    broken = breakages(run, flow)
     stopped = any(result.outcome == "error" for result in done.values())
     shown: list[StepCard] = []
     upcoming, link = True, ""
     for number, step in enumerate(flow.steps, start=1):
-        if step.slug in done:
-            shown.append(StepCard(number, step, "done", done[step.slug]))
-            link = done[step.slug].browser_url or link
+        tried = broken.get(step.slug, ())
+        result = done.get(step.slug)
+        if result is not None and result.outcome != "pending":
+            shown.append(StepCard(number, step, "done", result, breakages=tried))
+            link = result.browser_url or link
             continue
         state: CardState = "locked"
         if upcoming and not stopped:
             state = "waiting" if step.kind == "callback" else "next"
         upcoming = False
-        shown.append(StepCard(number, step, state, link=link if state == "waiting" else ""))
+        shows_link = state == "waiting" or (state == "next" and step.kind == "poll")
+        shown.append(
+            StepCard(number, step, state, result, link=link if shows_link else "", breakages=tried)
+        )
     return tuple(shown)
+
+
+def card_for(run: FlowRun, flow: Flow, slug: str) -> StepCard | None:
+    return next((card for card in cards(run, flow) if card.slug == slug), None)
 
 
 def next_card(run: FlowRun, flow: Flow) -> StepCard | None:
@@ -188,26 +288,45 @@ def _context(
     received: Mapping[str, str] | None = None,
     received_exchange: HttpExchange | None = None,
 ) -> StepContext:
+    external: dict[str, Any] = {}
+    secret = run.client_secret
+    if run.server_id is not None:
+        server: ExternalServer = run.server  # type: ignore[assignment]
+        secret = servers.secret_of(server)
+        external = {
+            "endpoints": servers.endpoints_of(server),
+            "scope": server.scope,
+            "client_auth": servers.client_auth_of(server),
+            "external": True,
+        }
     return StepContext(
         client_id=run.client_id,
-        client_secret=run.client_secret,
+        client_secret=secret,
         base_url=run.base_url,
         redirect_uri=run.redirect_uri,
         values=dict(run.values),
         transport=transport,
         received=dict(received or {}),
         received_exchange=received_exchange,
+        **external,
     )
 
 
 def _save(run: FlowRun, step: Step, result: StepResult) -> FlowRun | Problem:
     """Store the result unless another tab or process moved the run on meanwhile."""
     values = {**run.values, **dict(result.remember)}
+    previous = results(run).get(step.slug)
+    kept = list(run.steps)
+    if previous is not None and previous.outcome == "pending":
+        # A poll step asked again: one entry, every poll so far listed in it (RFC 8628 §3.4).
+        polls = (*previous.exchanges, *result.exchanges)[-MAX_POLLS_KEPT:]
+        result = replace(result, exchanges=polls)
+        kept = [e for e in kept if not (isinstance(e, dict) and e.get("step") == step.slug)]
     entry = {"step": step.slug, "result": transcript.dump(result)}
     state = values.get("state", run.oauth_state) if step.kind == "browser" else run.oauth_state
     updated = FlowRun.objects.filter(pk=run.pk, version=run.version).update(
         values=values,
-        steps=[*run.steps, entry],
+        steps=[*kept, entry],
         oauth_state=state,
         version=F("version") + 1,
         updated=timezone.now(),
@@ -218,9 +337,12 @@ def _save(run: FlowRun, step: Step, result: StepResult) -> FlowRun | Problem:
     return fresh
 
 
-def perform_step(run: FlowRun, slug: str, *, transport: Transport) -> FlowRun | Problem:
+def perform_step(
+    run: FlowRun, slug: str, *, transport: Transport | None = None
+) -> FlowRun | Problem:
     """Run the named step if it is the one due; record what it did either way it turns out."""
-    flow = get_flow(run.flow)
+    transport = transport or transport_for(run)
+    flow = flow_of(run)
     card = next_card(run, flow) if flow else None
     if flow is None or card is None or card.slug != slug:
         return Problem("That step is not the next one in this run.", run)
@@ -229,6 +351,43 @@ def perform_step(run: FlowRun, slug: str, *, transport: Transport) -> FlowRun | 
     # Deliberately no transaction.atomic() here: the org handles the request in-process and
     # must commit on its own, as it would for any other client.
     return _save(run, card.step, card.step.run(_context(run, transport)))
+
+
+def break_step(
+    run: FlowRun, slug: str, fault_slug: str, *, transport: Transport | None = None
+) -> FlowRun | Problem:
+    """Try one of the step's faults for real and record what came back.
+
+    A fault offered before the step runs uses the request the step would send now; one
+    offered after it replays the request the step sent. Either way the run's remembered
+    values stay as they were, so the step and those after it still run as designed.
+    """
+    transport = transport or transport_for(run)
+    flow = flow_of(run)
+    card = card_for(run, flow, slug) if flow else None
+    if card is None:
+        return Problem("That step is not part of this run.", run)
+    fault = card.step.fault(fault_slug)
+    if fault is None or fault not in card.faults:
+        return Problem("That way of breaking this step is not on offer at this point.", run)
+    if len(run.faults) >= MAX_FAULTS_KEPT:
+        return Problem("This run has been broken enough times; start a new one.", run)
+    ctx = _context(run, transport)
+    if fault.after:
+        sent = card.result.exchanges if card.result else ()
+        request = OutgoingRequest.replaying(sent[0]) if sent else None
+        attempt = Attempt(ctx, request, card.result)
+    else:
+        attempt = Attempt(ctx, card.step.prepare(ctx) if card.step.prepare else None)
+    result = fault.run(attempt)
+    entry = {"step": slug, "fault": fault.slug, "result": transcript.dump(result)}
+    updated = FlowRun.objects.filter(pk=run.pk, version=run.version).update(
+        faults=[*run.faults, entry], version=F("version") + 1, updated=timezone.now()
+    )
+    fresh = FlowRun.objects.get(pk=run.pk)
+    if not updated:
+        return Problem("Another tab moved this run on first; here is where it stands.", fresh)
+    return fresh
 
 
 def find_callback_run(*, owner: str, state: str) -> FlowRun | Problem:
@@ -253,9 +412,10 @@ def receive_callback(
     *,
     received: Mapping[str, str],
     received_exchange: HttpExchange | None,
-    transport: Transport,
+    transport: Transport | None = None,
 ) -> FlowRun | Problem:
-    flow = get_flow(run.flow)
+    transport = transport or transport_for(run)
+    flow = flow_of(run)
     card = next_card(run, flow) if flow else None
     if card is None or card.state != "waiting":
         return Problem("This run has already received its redirect.", run)

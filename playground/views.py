@@ -12,19 +12,27 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
-from playground import runner
-from playground.exchange import HttpExchange, InProcessTransport, OutgoingRequest, record
+from playground import export, runner, servers, sharing
+from playground.exchange import (
+    HttpExchange,
+    HttpxTransport,
+    InProcessTransport,
+    OutgoingRequest,
+    record,
+)
 from playground.flows import FLOWS, get_flow
 from playground.flows.base import Flow
 from playground.flows.endpoints import JWKS, fetch_jwks
+from playground.flows.external import EXTERNAL_FLOWS, unavailable
 from playground.flows.guide import FLOW_GUIDES
-from playground.forms import InspectForm
+from playground.forms import ExternalServerForm, InspectForm
 from playground.inspector import Expected, inspect_jwt
-from playground.models import FlowRun
+from playground.models import ExternalServer, FlowRun
 from playground.org.visitors import visitor_id
 
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.
@@ -72,7 +80,21 @@ def _owned_run(request: HttpRequest, run_id: str) -> tuple[FlowRun, Flow]:
     run = runner.owned_run(run_id, owner=visitor_id(request.session))
     if run is None:
         raise Http404("No such run in this browser.")
-    return run, _flow(run.flow)
+    return run, _flow_of(run)
+
+
+def _flow_of(run: FlowRun) -> Flow:
+    flow = runner.flow_of(run)
+    if flow is None:
+        raise Http404("This run's flow is no longer available.")
+    return flow
+
+
+def _owned_server(request: HttpRequest, server_id: str) -> ExternalServer:
+    server = servers.owned_server(server_id, owner=visitor_id(request.session))
+    if server is None:
+        raise Http404("No such server in this browser.")
+    return server
 
 
 def _run_url(run: FlowRun, anchor: str = "") -> str:
@@ -116,15 +138,29 @@ def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
 def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     run, flow = _owned_run(request, run_id)
     cards = runner.cards(run, flow)
-    context = {"run": run, "flow": flow, "cards": cards, "rows": runner.lane_rows(cards)}
+    context = {
+        "run": run,
+        "flow": flow,
+        "cards": cards,
+        "rows": runner.lane_rows(cards),
+        "share_url": _share_url(run),
+    }
     return render(request, "playground/run.html", context)
+
+
+def _share_url(run: FlowRun) -> str:
+    if not run.share_id:
+        return ""
+    return settings.HANDSHAKE_BASE_URL + reverse("playground:shared_run", args=[run.share_id])
 
 
 @require_POST
 @never_cache
 def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
     run, flow = _owned_run(request, run_id)
-    outcome = runner.perform_step(run, step, transport=InProcessTransport())
+    # Break it: the same form, with a fault chosen next to the run button.
+    fault = request.POST.get("fault", "")[:60]
+    outcome = runner.break_step(run, step, fault) if fault else runner.perform_step(run, step)
     if isinstance(outcome, runner.Problem):
         messages.warning(request, outcome.message)
         return HttpResponseClientRefresh() if request.htmx else _see_other(_run_url(run))
@@ -189,12 +225,10 @@ def callback(request: HttpRequest) -> HttpResponse:
     if isinstance(found, runner.Problem):
         context = {"problem": found.message, "received": received}
         return render(request, "playground/callback.html", context, status=400)
-    waiting = runner.next_card(found, _flow(found.flow))
+    waiting = runner.next_card(found, _flow_of(found))
     location = _run_url(found, waiting.slug if waiting else "")
     exchange = _callback_exchange(request, location) if request.method == "GET" else None
-    outcome = runner.receive_callback(
-        found, received=received, received_exchange=exchange, transport=InProcessTransport()
-    )
+    outcome = runner.receive_callback(found, received=received, received_exchange=exchange)
     if isinstance(outcome, runner.Problem):
         messages.info(request, outcome.message)
     return _see_other(location)
@@ -223,3 +257,164 @@ def inspect_token(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "inspected": inspected, "keys_exchange": keys_exchange}
     status = 200 if inspected.decoded else 400
     return render(request, "playground/inspect.html", context, status=status)
+
+
+# Export and share ----------------------------------------------------------------------------
+
+EXPORTS = {
+    "curl": ("text/x-shellscript", "sh", export.curl_script),
+    "http": ("text/plain", "txt", export.raw_http),
+}
+
+
+def _download(run: FlowRun, flow: Flow, *, kind: str, redact: bool) -> HttpResponse:
+    if kind not in EXPORTS:
+        return HttpResponse("Choose format=curl or format=http.", status=400)
+    content_type, suffix, render_export = EXPORTS[kind]
+    body = render_export(export.transcript_of(run, flow), redact=redact)
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    name = f"handshake-{flow.slug}-{run.id[:8]}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export_run(request: HttpRequest, run_id: str) -> HttpResponse:
+    # Only the owner reaches this view, so only the owner can ask for the secrets.
+    run, flow = _owned_run(request, run_id)
+    include = request.GET.get("secrets") == "on"
+    return _download(run, flow, kind=request.GET.get("format", ""), redact=not include)
+
+
+@require_POST
+def share_run(request: HttpRequest, run_id: str) -> HttpResponse:
+    run, _ = _owned_run(request, run_id)
+    sharing.share_run(run)
+    return _see_other(_run_url(run) + "#share")
+
+
+@require_POST
+def stop_sharing_run(request: HttpRequest, run_id: str) -> HttpResponse:
+    run, _ = _owned_run(request, run_id)
+    sharing.stop_sharing(run)
+    messages.info(request, "The share link no longer works. A new one would have a new address.")
+    return _see_other(_run_url(run) + "#share")
+
+
+def _shared(share_id: str) -> tuple[FlowRun, Flow]:
+    run = sharing.shared_run(share_id)
+    if run is None:
+        raise Http404("This share link does not exist or was withdrawn.")
+    return run, _flow_of(run)
+
+
+@require_GET
+@never_cache
+def shared_run(request: HttpRequest, share_id: str) -> HttpResponse:
+    run, flow = _shared(share_id)
+    # Secrets are always redacted here, whoever is looking, the owner included.
+    context = {"run": run, "flow": flow, "transcript": export.transcript_of(run, flow)}
+    response = render(request, "playground/shared.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def export_shared_run(request: HttpRequest, share_id: str) -> HttpResponse:
+    run, flow = _shared(share_id)
+    return _download(run, flow, kind=request.GET.get("format", ""), redact=True)
+
+
+# Any external server --------------------------------------------------------------------------
+
+
+def _server_page(
+    request: HttpRequest, form: ExternalServerForm, *, problem: object = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "problem": problem,
+        "servers": servers.servers_of(visitor_id(request.session)),
+        "callback_url": runner.callback_url(settings.HANDSHAKE_BASE_URL),
+        "flows": EXTERNAL_FLOWS.values(),
+    }
+    return render(request, "playground/servers.html", context, status=status)
+
+
+@sensitive_post_parameters("client_secret")
+@require_http_methods(["GET", "POST"])
+@never_cache
+@_forms_post_back
+def server_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _server_page(request, ExternalServerForm())
+    form = ExternalServerForm(request.POST)
+    if not form.is_valid():
+        return _server_page(request, form, status=400)
+    data = form.cleaned_data
+    allow_private = settings.HANDSHAKE_ALLOW_PRIVATE_TARGETS
+    found = servers.discover(
+        data["issuer"],
+        transport=HttpxTransport(
+            timeout=servers.TIMEOUT_SECONDS,
+            max_body=servers.MAX_DISCOVERY_BYTES,
+            allow_private=allow_private,
+        ),
+        allow_private=allow_private,
+    )
+    if isinstance(found, servers.DiscoveryProblem):
+        return _server_page(request, form, problem=found, status=400)
+    server = servers.register_server(
+        owner=visitor_id(request.session),
+        discovery=found,
+        client_id=data["client_id"],
+        client_secret=data["client_secret"],
+        scope=data["scope"],
+        client_auth=data["client_auth"],
+    )
+    return _see_other(reverse("playground:server_detail", args=[server.id]))
+
+
+@require_GET
+@never_cache
+@_forms_post_back
+def server_detail(request: HttpRequest, server_id: str) -> HttpResponse:
+    server = _owned_server(request, server_id)
+    endpoints = servers.endpoints_of(server)
+    flows = [
+        (entry, unavailable(slug, endpoints), servers.supports_grant(server, entry.grant))
+        for slug, entry in EXTERNAL_FLOWS.items()
+    ]
+    context = {
+        "server": server,
+        "endpoints": endpoints,
+        "flows": flows,
+        "runs": server.runs.all()[:10],
+        "callback_url": runner.callback_url(settings.HANDSHAKE_BASE_URL),
+        "has_secret": bool(server.sealed_secret),
+    }
+    return render(request, "playground/server_detail.html", context)
+
+
+@require_POST
+def start_server_run(request: HttpRequest, server_id: str, slug: str) -> HttpResponse:
+    server = _owned_server(request, server_id)
+    run = runner.start_external_run(
+        server=server,
+        slug=slug,
+        owner=visitor_id(request.session),
+        site_url=settings.HANDSHAKE_BASE_URL,
+    )
+    if isinstance(run, runner.Problem):
+        messages.error(request, run.message)
+        return _see_other(reverse("playground:server_detail", args=[server.id]))
+    return _see_other(_run_url(run))
+
+
+@require_POST
+def forget_server(request: HttpRequest, server_id: str) -> HttpResponse:
+    server = _owned_server(request, server_id)
+    servers.forget_server(server)
+    messages.info(request, "The server, its stored secret and its runs are gone.")
+    return _see_other(reverse("playground:server_list"))

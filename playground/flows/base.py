@@ -6,8 +6,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
-from playground.exchange import HttpExchange, Transport
+from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.artefacts import Artefact
 from playground.flows.guide import FlowGuide
 
@@ -28,9 +29,59 @@ _SHORTER = (
 )
 
 # back-channel: the playground's server sends it; browser: the person's browser goes to the org;
-# callback: filled in when the org sends the browser back.
-StepKind = Literal["back-channel", "browser", "callback"]
-Outcome = Literal["ok", "error"]
+# callback: filled in when the org sends the browser back; poll: a back-channel request that is
+# repeated until the server stops answering "not yet" (RFC 8628 §3.4).
+StepKind = Literal["back-channel", "browser", "callback", "poll"]
+# pending: a poll step asked and the server said "not yet"; the step stays due.
+Outcome = Literal["ok", "error", "pending"]
+ClientAuth = Literal["", "client_secret_basic", "client_secret_post"]
+
+# Where a Salesforce org keeps its endpoints, below its base URL.
+ORG_PATHS = {
+    "authorization": "/services/oauth2/authorize",
+    "token": "/services/oauth2/token",
+    "revocation": "/services/oauth2/revoke",
+    "introspection": "/services/oauth2/introspect",
+    "userinfo": "/services/oauth2/userinfo",
+    "jwks": "/id/keys",
+    "discovery": "/.well-known/openid-configuration",
+}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a server's endpoints are: the org's fixed paths, or what discovery published.
+
+    An empty string means the server publishes no such endpoint.
+    """
+
+    issuer: str
+    authorization: str
+    token: str
+    jwks: str = ""
+    userinfo: str = ""
+    revocation: str = ""
+    introspection: str = ""
+    device_authorization: str = ""
+    discovery: str = ""
+
+    @classmethod
+    def of_org(cls, base_url: str) -> Endpoints:
+        urls = {name: base_url + path for name, path in ORG_PATHS.items()}
+        return cls(issuer=base_url, **urls)
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """The org's path for each endpoint mapped to this server's, for relabelling arrows."""
+        own = {
+            "authorization": self.authorization,
+            "token": self.token,
+            "revocation": self.revocation,
+            "introspection": self.introspection,
+            "userinfo": self.userinfo,
+            "jwks": self.jwks,
+        }
+        return {ORG_PATHS[name]: urlsplit(url).path for name, url in own.items() if url}
 
 
 @dataclass(frozen=True)
@@ -75,12 +126,42 @@ class StepContext:
 
     client_id: str
     client_secret: str  # empty for a public client
-    base_url: str  # the org's issuer and the base of its endpoints
+    base_url: str  # the server's issuer (for the org, also the base of its endpoints)
     redirect_uri: str
     values: Mapping[str, str]
     transport: Transport
     received: Mapping[str, str] = field(default_factory=dict)  # callback steps only
     received_exchange: HttpExchange | None = None  # the redirect, for callback steps
+    endpoints: Endpoints | None = None  # None: the org's own paths below base_url
+    scope: str = ""  # the visitor's choice for an external server; empty: the step's own
+    client_auth: ClientAuth = ""  # how an external server wants the secret; empty: the step's
+    external: bool = False  # an external server: no Salesforce-only steps or checks
+
+    @property
+    def urls(self) -> Endpoints:
+        return self.endpoints or Endpoints.of_org(self.base_url)
+
+    def client_form(
+        self,
+        url: str,
+        fields: Mapping[str, str],
+        *,
+        basic: bool = False,
+        send_secret: bool = True,
+    ) -> OutgoingRequest:
+        """A form POST authenticated as this client (RFC 6749 §2.3.1).
+
+        The secret goes in HTTP Basic or in the body: as the external server was configured,
+        else as the step prefers (`basic`). A public client sends its client_id alone.
+        """
+        data = dict(fields)
+        method = self.client_auth or ("client_secret_basic" if basic else "client_secret_post")
+        if self.client_secret and send_secret and method == "client_secret_basic":
+            return OutgoingRequest.form(url, data, basic_auth=(self.client_id, self.client_secret))
+        data["client_id"] = self.client_id
+        if self.client_secret and send_secret:
+            data["client_secret"] = self.client_secret
+        return OutgoingRequest.form(url, data)
 
 
 @dataclass(frozen=True)
@@ -92,6 +173,46 @@ class StepResult:
     remember: tuple[tuple[str, str], ...] = ()
     browser_url: str = ""  # browser steps: where to send the person next
     at: float = field(default_factory=time.time)
+    poll_after: int = 0  # pending poll steps: seconds to wait before asking again
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What a refused fault teaches, in three parts."""
+
+    why: str  # why the server refused it
+    gain: str  # what an attacker would have had if it had not
+    fix: str  # what a client should do instead
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a fault works on.
+
+    `request` is the request the step would send now (faults offered before the step runs) or
+    the one it sent (faults offered after it, which replay it); `earlier` is what the step got.
+    """
+
+    ctx: StepContext
+    request: OutgoingRequest | None
+    earlier: StepResult | None = None
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A way to break a step on purpose ("Break it"): sent for real, refused for real.
+
+    `run` returns a StepResult whose outcome is "ok" when the server (or the client's own
+    check) refused, as it should, and "error" when the broken request got through.
+    A fault never changes what the run remembers, so the step itself can still run after it.
+    """
+
+    slug: str  # kebab-case, stable: it is a form value
+    label: str
+    does: str  # one line: what it changes in the request
+    lesson: Lesson
+    run: Callable[[Attempt], StepResult]
+    after: bool = False  # offered once the step has run: a second try after the real one
 
 
 @dataclass(frozen=True)
@@ -106,6 +227,21 @@ class Step:
     run: Callable[[StepContext], StepResult]
     salesforce: tuple[str, ...] = ()  # where Salesforce departs from the RFC here
     button: str = "Send it"
+    # The request this step would send now, for faults to tamper with (None: nothing to send).
+    prepare: Callable[[StepContext], OutgoingRequest | None] | None = None
+    faults: tuple[Fault, ...] = ()
+    needs_endpoint: str = ""  # an Endpoints field this step cannot run without
+
+    def fault(self, slug: str) -> Fault | None:
+        return next((fault for fault in self.faults if fault.slug == slug), None)
+
+    @property
+    def faults_before(self) -> tuple[Fault, ...]:
+        return tuple(fault for fault in self.faults if not fault.after)
+
+    @property
+    def faults_after(self) -> tuple[Fault, ...]:
+        return tuple(fault for fault in self.faults if fault.after)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,11 @@ from playground.flows.endpoints import (
     revoke_step,
     token_request_step,
 )
+from playground.flows.faults import (
+    API_FAULTS,
+    SECRET_IN_TWO_PLACES,
+    WRONG_CLIENT_SECRET,
+)
 from playground.flows.guide import guide_for
 
 RUN_AS = "grace@handshake.example"
@@ -33,6 +38,7 @@ FLOW = Flow(
             "what protects the secret in transit.",
             form={"grant_type": "client_credentials"},
             basic_auth=True,
+            faults=(WRONG_CLIENT_SECRET, SECRET_IN_TWO_PLACES),
             salesforce=(
                 f"The token acts as the run-as user chosen on the app ({RUN_AS} here). "
                 "Salesforce requires one and answers invalid_grant otherwise.",
@@ -43,10 +49,12 @@ FLOW = Flow(
             ),
         ),
         api_step(
+            faults=API_FAULTS,
             why="The API sees the run-as user. Everything the service does is recorded as that "
             "user, so give it a dedicated user with only the permissions it needs.",
         ),
         introspect_step(
+            faults=(WRONG_CLIENT_SECRET,),
             why="Introspection shows the token's owner and scope. For a service token the "
             "username is the run-as user, not a person who signed in.",
         ),

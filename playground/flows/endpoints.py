@@ -22,11 +22,12 @@ from playground.flows.artefacts import (
     Checks,
     JwtPanel,
     Parameters,
+    PkceProof,
     parameters,
     pkce_proof,
     signature_proof,
 )
-from playground.flows.base import Arrow, Outcome, Step, StepContext, StepResult
+from playground.flows.base import Arrow, Fault, Outcome, Step, StepContext, StepResult
 from playground.inspector import (
     CLAIM_MEANINGS,
     TIME_CLAIMS,
@@ -44,7 +45,12 @@ INTROSPECT = "/services/oauth2/introspect"
 USERINFO = "/services/oauth2/userinfo"
 JWKS = "/id/keys"
 DISCOVERY = "/.well-known/openid-configuration"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 API_VERSION = "v62.0"
+# RFC 8628 §3.2: the interval when the server names none.
+DEFAULT_POLL_INTERVAL = 5
+# The longest a poll request waits for its interval to pass before asking.
+MAX_POLL_WAIT = 15
 API_QUERY = "SELECT Id, Name, Industry FROM Account LIMIT 5"
 
 TOKEN_SECRETS = frozenset({"access_token", "refresh_token", "id_token", "code"})
@@ -69,25 +75,12 @@ def fetch_jwks(transport: Transport, url: str) -> tuple[JwksKey, HttpExchange]:
     return JwksKey(exchange.json_body(), origin="the org's JWKS"), exchange
 
 
-def _url(ctx: StepContext, path: str) -> str:
-    return ctx.base_url + path
-
-
 def _short(value: str) -> str:
     return value if len(value) <= 64 else f"{value[:40]}… ({len(value)} characters)"
 
 
 def _problem(exchange: HttpExchange) -> str:
-    """The error an endpoint returned, in the shape it used (OAuth JSON or Salesforce's list)."""
-    if exchange.status == 0:
-        return f"No answer: {exchange.error}"
-    body = exchange.json_value()
-    if isinstance(body, dict) and "error" in body:
-        description = body.get("error_description", "")
-        return f"{body['error']}" + (f": {description}" if description else "")
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        return f"{body[0].get('errorCode', '')}: {body[0].get('message', '')}"
-    return f"HTTP {exchange.status} {exchange.reason}"
+    return exchange.problem
 
 
 def _explained(title: str, body: Mapping[str, object], *, now: float | None = None) -> Parameters:
@@ -132,29 +125,46 @@ def authorize_step(
     nonce: bool = False,
     why: str,
     salesforce: tuple[str, ...] = (),
+    faults: tuple[Fault, ...] = (),
 ) -> Step:
-    def run(ctx: StepContext) -> StepResult:
+    def request_values(ctx: StepContext) -> tuple[dict[str, str], PkceProof | None]:
         # RFC 6749 §10.12 / RFC 9700 §4.7: state is unguessable and bound to this run.
+        wanted = ctx.scope or scope
         values = {
             "response_type": response_type,
             "client_id": ctx.client_id,
             "redirect_uri": ctx.redirect_uri,
-            "scope": scope,
+            "scope": wanted,
             "state": secrets.token_urlsafe(24),
         }
-        remember = [("state", values["state"]), ("redirect_uri", ctx.redirect_uri)]
-        artefacts: list[Artefact] = []
-        if nonce:
+        if nonce and "openid" in wanted.split():
             values["nonce"] = secrets.token_urlsafe(24)
-            remember.append(("nonce", values["nonce"]))
+        proof = None
         if pkce:
             # RFC 7636 §4.1: 43-128 characters from the unreserved set; 64 random bytes give 86.
             proof = pkce_proof(secrets.token_urlsafe(64))
             values["code_challenge"] = proof.challenge
             values["code_challenge_method"] = "S256"
+        return values, proof
+
+    def link(ctx: StepContext, values: Mapping[str, str]) -> str:
+        return f"{ctx.urls.authorization}?{urlencode(values, quote_via=quote)}"
+
+    def prepare(ctx: StepContext) -> OutgoingRequest:
+        # What the browser would send; Break it sends it from here instead.
+        request = OutgoingRequest.get(link(ctx, request_values(ctx)[0]))
+        return request.with_header("Accept", "text/html")
+
+    def run(ctx: StepContext) -> StepResult:
+        values, proof = request_values(ctx)
+        remember = [("state", values["state"]), ("redirect_uri", ctx.redirect_uri)]
+        artefacts: list[Artefact] = []
+        if "nonce" in values:
+            remember.append(("nonce", values["nonce"]))
+        if proof is not None:
             remember.append(("code_verifier", proof.verifier))
             artefacts.append(proof)
-        url = f"{_url(ctx, AUTHORIZE)}?{urlencode(values, quote_via=quote)}"
+        url = link(ctx, values)
         artefacts.insert(0, parameters("The authorization request, parameter by parameter", values))
         return StepResult(
             "ok",
@@ -181,6 +191,8 @@ def authorize_step(
         run=run,
         salesforce=salesforce,
         button="Prepare the request",
+        prepare=prepare,
+        faults=faults,
     )
 
 
@@ -205,7 +217,9 @@ def _callback_checks(ctx: StepContext) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def code_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Step:
+def code_callback_step(
+    *, why: str, salesforce: tuple[str, ...] = (), faults: tuple[Fault, ...] = ()
+) -> Step:
     def run(ctx: StepContext) -> StepResult:
         exchanges = (ctx.received_exchange,) if ctx.received_exchange else ()
         checks = _callback_checks(ctx)
@@ -247,6 +261,7 @@ def code_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Step:
         why=why,
         run=run,
         salesforce=salesforce,
+        faults=faults,
     )
 
 
@@ -334,7 +349,7 @@ def _token_artefacts(
         if isinstance(body.get(name), str) and str(body[name]).count(".") == 2
     ]
     if jwts:
-        key_set, keys = fetch_jwks(ctx.transport, ctx.values.get("jwks_uri") or _url(ctx, JWKS))
+        key_set, keys = fetch_jwks(ctx.transport, ctx.values.get("jwks_uri") or ctx.urls.jwks)
         extra.append(keys)
         for name, token in jwts:
             expected = Expected(issuer=ctx.base_url)
@@ -366,27 +381,25 @@ def token_request_step(
     basic_auth: bool = False,
     salesforce: tuple[str, ...] = (NO_EXPIRES_IN, EXTRA_FIELDS),
     expect_refusal: str = "",
+    faults: tuple[Fault, ...] = (),
 ) -> Step:
     """A POST to the token endpoint. `fields` maps form names to earlier values' names.
 
     With `expect_refusal`, the step demonstrates a rule: a 4xx is the lesson, a 200 a failure.
     """
 
-    def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, *needs):
-            return problem
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, *needs):
+            return None
         data = dict(form or {})
         data.update({name: ctx.values[key] for name, key in fields})
-        credentials = None
-        if basic_auth and ctx.client_secret:
-            credentials = (ctx.client_id, ctx.client_secret)
-        else:
-            data["client_id"] = ctx.client_id
-            if send_secret and ctx.client_secret:
-                data["client_secret"] = ctx.client_secret
-        exchange = ctx.transport.send(
-            OutgoingRequest.form(_url(ctx, TOKEN), data, basic_auth=credentials)
-        )
+        return ctx.client_form(ctx.urls.token, data, basic=basic_auth, send_secret=send_secret)
+
+    def run(ctx: StepContext) -> StepResult:
+        request = prepare(ctx)
+        if request is None:
+            return _needs(ctx, *needs) or StepResult("error", "Nothing to send.")
+        exchange = ctx.transport.send(request)
         if expect_refusal:
             if exchange.ok:
                 return StepResult(
@@ -426,10 +439,12 @@ def token_request_step(
         why=why,
         run=run,
         salesforce=salesforce,
+        prepare=prepare,
+        faults=faults,
     )
 
 
-def rotation_step(*, why: str) -> Step:
+def rotation_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
     """Refresh, then compare the refresh token that came back with the one that was sent."""
     inner = token_request_step(
         slug="refresh",
@@ -471,7 +486,7 @@ def rotation_step(*, why: str) -> Step:
             result.remember,
         )
 
-    return replace(inner, run=run)
+    return replace(inner, run=run, faults=faults)
 
 
 # Resource server and other endpoints ---------------------------------------------------------
@@ -485,13 +500,19 @@ def api_step(
     why: str,
     summary: str = "The app sends a SOQL query to the org's REST API, with the access token "
     "in the Authorization header.",
+    faults: tuple[Fault, ...] = (),
 ) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, "access_token"):
+            return None
+        base = ctx.values.get("instance_url") or ctx.base_url
+        url = f"{base}/services/data/{API_VERSION}/query?q={quote(API_QUERY)}"
+        return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
+
     def run(ctx: StepContext) -> StepResult:
         if problem := _needs(ctx, "access_token"):
             return problem
-        base = ctx.values.get("instance_url") or ctx.base_url
-        url = f"{base}/services/data/{API_VERSION}/query?q={quote(API_QUERY)}"
-        exchange = ctx.transport.send(OutgoingRequest.get(url, bearer=ctx.values["access_token"]))
+        exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if expect_refusal:
             if exchange.ok:
                 return StepResult(
@@ -533,15 +554,22 @@ def api_step(
             "The API lives at the instance_url from the token response, not at the login "
             "host: a real client must use that value.",
         ),
+        prepare=prepare,
+        faults=faults,
     )
 
 
-def userinfo_step(*, why: str) -> Step:
+def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, "access_token"):
+            return None
+        return OutgoingRequest.get(ctx.urls.userinfo, bearer=ctx.values["access_token"])
+
     def run(ctx: StepContext) -> StepResult:
         if problem := _needs(ctx, "access_token"):
             return problem
         exchange = ctx.transport.send(
-            OutgoingRequest.get(_url(ctx, USERINFO), bearer=ctx.values["access_token"])
+            OutgoingRequest.get(ctx.urls.userinfo, bearer=ctx.values["access_token"])
         )
         if not exchange.ok:
             return _failed(exchange, doing="the userinfo request")
@@ -571,6 +599,9 @@ def userinfo_step(*, why: str) -> Step:
             "Salesforce's sub is the identity URL (…/id/00D…/005…), not a bare user ID, and "
             "the answer carries Salesforce extras such as organization_id, user_type and urls.",
         ),
+        prepare=prepare,
+        faults=faults,
+        needs_endpoint="userinfo",
     )
 
 
@@ -620,18 +651,18 @@ def introspect_step(
     title: str = "Ask the org about the token (introspection)",
     expect_inactive: bool = False,
     why: str,
+    faults: tuple[Fault, ...] = (),
 ) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, token):
+            return None
+        data = {"token": ctx.values[token], "token_type_hint": token}
+        return ctx.client_form(ctx.urls.introspection, data)
+
     def run(ctx: StepContext) -> StepResult:
         if problem := _needs(ctx, token):
             return problem
-        data = {
-            "token": ctx.values[token],
-            "token_type_hint": token,
-            "client_id": ctx.client_id,
-        }
-        if ctx.client_secret:
-            data["client_secret"] = ctx.client_secret
-        exchange = ctx.transport.send(OutgoingRequest.form(_url(ctx, INTROSPECT), data))
+        exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if not exchange.ok:
             return _failed(exchange, doing="the introspection request")
         body = exchange.json_body()
@@ -673,17 +704,22 @@ def introspect_step(
             "refresh_token (RFC 7662 suggests the RFC 6749 type, like Bearer) and makes sub "
             "the identity URL.",
         ),
+        prepare=prepare,
+        faults=faults,
+        needs_endpoint="introspection",
     )
 
 
-def revoke_step(*, token: str = "access_token", why: str) -> Step:
+def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, ...] = ()) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, token):
+            return None
+        return ctx.client_form(ctx.urls.revocation, {"token": ctx.values[token]})
+
     def run(ctx: StepContext) -> StepResult:
         if problem := _needs(ctx, token):
             return problem
-        data = {"token": ctx.values[token], "client_id": ctx.client_id}
-        if ctx.client_secret:
-            data["client_secret"] = ctx.client_secret
-        exchange = ctx.transport.send(OutgoingRequest.form(_url(ctx, REVOKE), data))
+        exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if not exchange.ok:
             return _failed(exchange, doing="the revocation")
         return StepResult(
@@ -712,12 +748,16 @@ def revoke_step(*, token: str = "access_token", why: str) -> Step:
             if token == "refresh_token"
             else ()
         ),
+        prepare=prepare,
+        faults=faults,
+        needs_endpoint="revocation",
     )
 
 
 def discovery_step(*, why: str) -> Step:
     def run(ctx: StepContext) -> StepResult:
-        exchange = ctx.transport.send(OutgoingRequest.get(_url(ctx, DISCOVERY)))
+        url = ctx.urls.discovery or ctx.base_url + DISCOVERY
+        exchange = ctx.transport.send(OutgoingRequest.get(url))
         if not exchange.ok:
             return _failed(exchange, doing="the discovery request")
         body = exchange.json_body()
@@ -731,13 +771,14 @@ def discovery_step(*, why: str) -> Step:
                 "userinfo_endpoint",
                 "code_challenge_methods_supported",
                 "authorization_response_iss_parameter_supported",
+                "device_authorization_endpoint",
             )
             if name in body
         }
         issuer = body.get("issuer")
         methods = body.get("code_challenge_methods_supported") or []
         checks = (
-            Check("issuer", True, f"{issuer} is exactly the org's base URL.")
+            Check("issuer", True, f"{issuer} is exactly the issuer this run expects.")
             if issuer == ctx.base_url
             else Check("issuer", False, f"{issuer!r} is not {ctx.base_url}: do not use it."),
             Check("PKCE", "S256" in methods, f"code_challenge_methods_supported: {methods}."),
@@ -772,4 +813,161 @@ def discovery_step(*, why: str) -> Step:
             "Real Salesforce leaves grant_types_supported and code_challenge_methods_supported "
             "out of its discovery document, though it supports PKCE; this org lists them.",
         ),
+    )
+
+
+# The device authorization grant (RFC 8628), in its standard shape --------------------------------
+
+
+def device_authorization_step(*, scope: str, why: str, faults: tuple[Fault, ...] = ()) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest:
+        return ctx.client_form(ctx.urls.device_authorization, {"scope": ctx.scope or scope})
+
+    def run(ctx: StepContext) -> StepResult:
+        exchange = ctx.transport.send(prepare(ctx))
+        if not exchange.ok:
+            return _failed(exchange, doing="the device authorization request")
+        body = exchange.json_body()
+        missing = [
+            name for name in ("device_code", "user_code", "verification_uri") if not body.get(name)
+        ]
+        if missing:
+            return StepResult(
+                "error",
+                f"The answer lacks {', '.join(missing)}, which RFC 8628 §3.2 requires.",
+                exchanges=(exchange,),
+            )
+        interval = body.get("interval")
+        interval = interval if isinstance(interval, int) and interval > 0 else None
+        expires_in = body.get("expires_in")
+        expires_at = time.time() + (expires_in if isinstance(expires_in, int | float) else 600)
+        link = str(body.get("verification_uri_complete") or body["verification_uri"])
+        remember = [
+            ("device_code", str(body["device_code"])),
+            ("user_code", str(body["user_code"])),
+            ("verification_uri", str(body["verification_uri"])),
+            ("interval", str(interval or DEFAULT_POLL_INTERVAL)),
+            ("device_expires_at", str(int(expires_at))),
+        ]
+        shown = {name: _short(str(value)) for name, value in body.items()}
+        meanings = {
+            "device_code": "The device's own secret for polling. It never leaves the device.",
+            "user_code": "The short code the person types on the verification page.",
+            "verification_uri": "Where the person goes, on any device, to approve.",
+            "verification_uri_complete": "The same page with the user code already filled in "
+            "(good for a QR code).",
+            "interval": "How many seconds to wait between polls.",
+            "expires_in": "Seconds until both codes stop working.",
+        }
+        tip = Callout(
+            "info",
+            f"Open {body['verification_uri']} in another tab or on your phone, sign in, and "
+            f"enter {body['user_code']}. Then come back and poll.",
+        )
+        return StepResult(
+            "ok",
+            f"The server issued user code {body['user_code']}.",
+            exchanges=(exchange,),
+            artefacts=(
+                parameters(
+                    "The answer, field by field",
+                    shown,
+                    meanings=meanings,
+                    secrets=frozenset({"device_code"}),
+                ),
+                tip,
+            ),
+            remember=tuple(remember),
+            browser_url=link,
+        )
+
+    return Step(
+        slug="device-authorization",
+        title="Ask for a device code and a user code",
+        kind="back-channel",
+        spec="RFC 8628 §3.1-3.2",
+        arrows=(
+            Arrow("client", "authorization", "POST device authorization endpoint"),
+            Arrow("authorization", "client", "200 device_code, user_code"),
+        ),
+        summary="The device, which has no good browser, asks the server for two codes: a "
+        "secret one to poll with, and a short one for a person to type elsewhere.",
+        why=why,
+        run=run,
+        button="Ask for the codes",
+        prepare=prepare,
+        faults=faults,
+        needs_endpoint="device_authorization",
+    )
+
+
+def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
+    def prepare(ctx: StepContext) -> OutgoingRequest | None:
+        if _needs(ctx, "device_code"):
+            return None
+        data = {"grant_type": DEVICE_GRANT, "device_code": ctx.values["device_code"]}
+        return ctx.client_form(ctx.urls.token, data)
+
+    def run(ctx: StepContext) -> StepResult:
+        request = prepare(ctx)
+        if request is None:
+            return _needs(ctx, "device_code") or StepResult("error", "Nothing to send.")
+        interval = int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
+        last = float(ctx.values.get("device_last_poll") or 0)
+        # RFC 8628 §3.5: wait at least `interval` seconds between polls.
+        wait = last + interval - time.time()
+        if wait > 0:
+            time.sleep(min(wait, MAX_POLL_WAIT))
+        exchange = ctx.transport.send(request)
+        remember = [("device_last_poll", str(time.time()))]
+        body = exchange.json_body()
+        error = body.get("error")
+        if exchange.ok:
+            extra, artefacts = _token_artefacts(ctx, exchange, nonce="")
+            remember += [(name, str(body[name])) for name in TOKEN_FIELDS if body.get(name)]
+            return StepResult(
+                "ok",
+                "Approved: the poll came back with tokens.",
+                exchanges=(exchange, *extra),
+                artefacts=tuple(artefacts),
+                remember=tuple(remember),
+            )
+        if error == "authorization_pending":
+            return StepResult(
+                "pending",
+                f"Not yet (authorization_pending): nobody has approved the code. Asking again "
+                f"in {interval} seconds.",
+                exchanges=(exchange,),
+                remember=tuple(remember),
+                poll_after=interval,
+            )
+        if error == "slow_down":
+            # RFC 8628 §3.5: on slow_down, add 5 seconds to the interval for every later poll.
+            slower = interval + 5
+            return StepResult(
+                "pending",
+                f"slow_down: the server asked the device to poll less often; waiting {slower} "
+                "seconds from now on.",
+                exchanges=(exchange,),
+                remember=(*remember, ("interval", str(slower))),
+                poll_after=slower,
+            )
+        return _failed(exchange, doing="the device token request")
+
+    return Step(
+        slug="device-poll",
+        title="Poll the token endpoint until the person decides",
+        kind="poll",
+        spec="RFC 8628 §3.4-3.5",
+        arrows=(
+            Arrow("client", "authorization", f"POST token (grant_type={DEVICE_GRANT[-11:]})"),
+            Arrow("authorization", "client", "400 authorization_pending … 200 tokens"),
+        ),
+        summary="While the person approves on another screen, the device asks the token "
+        "endpoint every few seconds whether the user code has been approved yet.",
+        why=why,
+        run=run,
+        button="Poll now",
+        prepare=prepare,
+        faults=faults,
     )

@@ -10,6 +10,14 @@ from playground.flows.endpoints import (
     rotation_step,
     token_request_step,
 )
+from playground.flows.faults import (
+    FORGED_STATE,
+    OTHER_REDIRECT_URI,
+    REDIRECT_ELSEWHERE,
+    REPLAY_CODE,
+    REUSE_ROTATED_REFRESH_TOKEN,
+    WRONG_CLIENT_SECRET,
+)
 from playground.flows.guide import guide_for
 
 FLOW = Flow(
@@ -27,10 +35,12 @@ FLOW = Flow(
         authorize_step(
             response_type="code",
             scope="api refresh_token",
+            faults=(REDIRECT_ELSEWHERE,),
             why="The refresh_token scope is what asks for a refresh token; without it the org "
             "issues only an access token.",
         ),
         code_callback_step(
+            faults=(FORGED_STATE,),
             why="The browser is back with a code; state and iss are checked as always.",
         ),
         token_request_step(
@@ -43,8 +53,10 @@ FLOW = Flow(
             form={"grant_type": "authorization_code"},
             fields=(("code", "code"), ("redirect_uri", "redirect_uri")),
             needs=("code",),
+            faults=(WRONG_CLIENT_SECRET, OTHER_REDIRECT_URI, REPLAY_CODE),
         ),
         rotation_step(
+            faults=(WRONG_CLIENT_SECRET, REUSE_ROTATED_REFRESH_TOKEN),
             why="The org issued a new access token and, because rotation is on, a new refresh "
             "token. The old refresh token is spent: from now on only the new one works.",
         ),

@@ -10,6 +10,11 @@ from playground.flows.endpoints import (
     introspect_step,
     revoke_step,
 )
+from playground.flows.faults import (
+    API_FAULTS,
+    REDIRECT_ELSEWHERE,
+    WRONG_CLIENT_SECRET,
+)
 from playground.flows.guide import guide_for
 
 FLOW = Flow(
@@ -23,6 +28,7 @@ FLOW = Flow(
         authorize_step(
             response_type="token",
             scope="api id",
+            faults=(REDIRECT_ELSEWHERE,),
             why="response_type=token asks for the token itself in the redirect. The app "
             "cannot authenticate, so the only thing keeping the token from the wrong page is "
             "the exact match of the redirect URI.",
@@ -42,10 +48,12 @@ FLOW = Flow(
             ),
         ),
         api_step(
+            faults=API_FAULTS,
             why="The token works exactly like one from the web server flow: a bearer token "
             "does not remember how it was obtained.",
         ),
         introspect_step(
+            faults=(WRONG_CLIENT_SECRET,),
             why="Introspection reveals what the token is good for and when it expires. Here "
             "the app's server asks on the browser's behalf, using the app's own credentials.",
         ),

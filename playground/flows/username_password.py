@@ -11,6 +11,11 @@ from playground.flows.endpoints import (
     revoke_step,
     token_request_step,
 )
+from playground.flows.faults import (
+    API_FAULTS,
+    UNKNOWN_USER,
+    WRONG_CLIENT_SECRET,
+)
 from playground.flows.guide import guide_for
 
 DEMO_USERNAME = "ada@handshake.example"
@@ -37,6 +42,7 @@ FLOW = Flow(
                 "username": DEMO_USERNAME,
                 "password": DEMO_PASSWORD,
             },
+            faults=(UNKNOWN_USER, WRONG_CLIENT_SECRET),
             salesforce=(
                 "Salesforce expects the password followed by the user's security token when "
                 "the request comes from an untrusted network.",
@@ -53,6 +59,7 @@ FLOW = Flow(
             "confirms which one.",
         ),
         api_step(
+            faults=API_FAULTS,
             why="The API cannot tell this token from one obtained properly, which is exactly "
             "the trouble: the risky part happened before, out of the org's sight.",
         ),

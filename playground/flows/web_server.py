@@ -11,6 +11,14 @@ from playground.flows.endpoints import (
     revoke_step,
     token_request_step,
 )
+from playground.flows.faults import (
+    API_FAULTS,
+    FORGED_STATE,
+    OTHER_REDIRECT_URI,
+    REDIRECT_ELSEWHERE,
+    REPLAY_CODE,
+    WRONG_CLIENT_SECRET,
+)
 from playground.flows.guide import guide_for
 
 FLOW = Flow(
@@ -27,12 +35,14 @@ FLOW = Flow(
             scope="api refresh_token id",
             why="The link asks for a code (response_type=code) and carries a fresh state. "
             "Everything in it is public: anyone could read this URL and still not get a token.",
+            faults=(REDIRECT_ELSEWHERE,),
             salesforce=(
                 "Salesforce wants redirect_uri on every request, even when the app has a "
                 "single callback URL (RFC 6749 §4.1.1 lets a server default it).",
             ),
         ),
         code_callback_step(
+            faults=(FORGED_STATE,),
             why="The code came back through the browser, so the app treats it as untrusted: "
             "state proves the redirect answers a request this browser started, and iss proves "
             "which server sent it. The code alone is worthless without the client secret.",
@@ -53,12 +63,14 @@ FLOW = Flow(
             form={"grant_type": "authorization_code"},
             fields=(("code", "code"), ("redirect_uri", "redirect_uri")),
             needs=("code",),
+            faults=(WRONG_CLIENT_SECRET, OTHER_REDIRECT_URI, REPLAY_CODE),
         ),
         identity_step(
             why="The app now knows who signed in, from a source it trusts: it asked the org "
             "directly with the token, rather than believing anything the browser said.",
         ),
         api_step(
+            faults=API_FAULTS,
             why="The access token is a bearer token: whoever holds it can make this call. "
             "That is why it stays on the app's server and travels only in the Authorization "
             "header, never in a URL.",

@@ -12,6 +12,18 @@ from playground.flows.endpoints import (
     token_request_step,
     userinfo_step,
 )
+from playground.flows.faults import (
+    API_FAULTS,
+    BEARER_FAULTS,
+    FORGED_STATE,
+    ID_TOKEN_FAULTS,
+    MISSING_CODE_VERIFIER,
+    OTHER_REDIRECT_URI,
+    REDIRECT_ELSEWHERE,
+    REPLAY_CODE,
+    USE_REVOKED_REFRESH_TOKEN,
+    WRONG_CODE_VERIFIER,
+)
 from playground.flows.guide import guide_for
 
 FLOW = Flow(
@@ -37,6 +49,7 @@ FLOW = Flow(
             scope="api refresh_token openid profile email",
             pkce=True,
             nonce=True,
+            faults=(REDIRECT_ELSEWHERE,),
             why="The app kept the verifier to itself and sent only its SHA-256 hash. Someone "
             "who steals the code from the redirect still cannot use it, because only this app "
             "can show the matching verifier. The nonce will come back inside the ID token.",
@@ -46,6 +59,7 @@ FLOW = Flow(
             ),
         ),
         code_callback_step(
+            faults=(FORGED_STATE,),
             why="As in the plain web server flow, the app checks state and iss before "
             "anything else. The code is bound to the challenge sent a moment ago.",
         ),
@@ -65,6 +79,13 @@ FLOW = Flow(
                 ("code_verifier", "code_verifier"),
             ),
             needs=("code", "code_verifier"),
+            faults=(
+                WRONG_CODE_VERIFIER,
+                MISSING_CODE_VERIFIER,
+                OTHER_REDIRECT_URI,
+                REPLAY_CODE,
+                *ID_TOKEN_FAULTS,
+            ),
             salesforce=(
                 "If the verifier does not match, Salesforce answers invalid_request; RFC 7636 "
                 "§4.6 says invalid_grant.",
@@ -73,15 +94,18 @@ FLOW = Flow(
             ),
         ),
         userinfo_step(
+            faults=BEARER_FAULTS,
             why="The ID token said who signed in at that moment; userinfo gives the current "
             "profile. Both must agree on sub.",
         ),
         api_step(
+            faults=API_FAULTS,
             why="The same bearer token that read the profile calls the API; its scopes (api) "
             "are what allow it.",
         ),
         revoke_step(
             token="refresh_token",
+            faults=(USE_REVOKED_REFRESH_TOKEN,),
             why="Revoking the refresh token ends the whole grant: the org also revokes the "
             "access tokens issued from it, which the next step shows.",
         ),

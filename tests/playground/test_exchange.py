@@ -13,6 +13,7 @@ from playground.exchange import (
     HttpxTransport,
     InProcessTransport,
     OutgoingRequest,
+    Secret,
     mark_secrets,
 )
 from playground.models import FlowRun
@@ -34,7 +35,7 @@ def test_in_process_get_records_the_real_request_and_response():
     assert echoed["headers"]["Authorization"] == "Bearer tok-abcdef"
     assert echoed["host"] == "127.0.0.1:8000"
     assert exchange.header("Content-Type") == "application/json"
-    assert "tok-abcdef" in exchange.secrets
+    assert "tok-abcdef" in exchange.secret_values
     assert exchange.elapsed_ms > 0
 
 
@@ -63,7 +64,7 @@ def test_a_redirect_is_recorded_with_its_location_and_the_fragment_token_is_a_se
 
     assert exchange.status == 302
     assert exchange.location == "https://client.test/cb#access_token=tok-123456&state=xyz"
-    assert "tok-123456" in exchange.secrets
+    assert "tok-123456" in exchange.secret_values
     assert "Location: https://client.test/cb#access_token=tok-123456" in exchange.response_text()
 
 
@@ -76,7 +77,7 @@ def test_a_server_error_is_an_exchange_not_an_exception():
 def test_set_cookie_values_are_marked_secret():
     exchange = InProcessTransport().send(OutgoingRequest.get(f"{BASE}/cookie/"))
 
-    assert "very-secret-session" in exchange.secrets
+    assert "very-secret-session" in exchange.secret_values
 
 
 @pytest.mark.django_db
@@ -102,13 +103,16 @@ def test_the_inner_request_shares_the_outer_connection_and_leaves_it_open():
 
 
 def test_mark_secrets_splits_every_occurrence_longest_first():
-    segments = mark_secrets("a=secret-one&b=secret-one-longer", ("secret-one", "secret-one-longer"))
+    segments = mark_secrets(
+        "a=secret-one&b=secret-one-longer",
+        (Secret("secret-one", "code"), Secret("secret-one-longer", "access_token")),
+    )
 
-    assert [(s.text, s.secret) for s in segments] == [
-        ("a=", False),
-        ("secret-one", True),
-        ("&b=", False),
-        ("secret-one-longer", True),
+    assert [(s.text, s.secret, s.name) for s in segments] == [
+        ("a=", False, ""),
+        ("secret-one", True, "code"),
+        ("&b=", False, ""),
+        ("secret-one-longer", True, "access_token"),
     ]
 
 
@@ -135,7 +139,7 @@ def test_httpx_transport_records_what_it_sent_and_received():
     assert exchange.json_body() == {"error": "invalid_grant"}
     assert ("Host", "org.test") in exchange.request_headers
     assert exchange.header("cache-control") == "no-store"
-    assert "abc-code-1" in exchange.secrets
+    assert "abc-code-1" in exchange.secret_values
 
 
 def test_httpx_transport_turns_a_network_failure_into_data():
@@ -168,7 +172,9 @@ def test_httpx_transport_caps_what_it_reads():
 def test_httpx_over_the_network_and_in_process_see_the_same_answer(live_server):
     url = f"{live_server.url}/echo/?x=1"
 
-    over_network = HttpxTransport(timeout=5).send(OutgoingRequest.get(url, bearer="tok-abcdef"))
+    over_network = HttpxTransport(timeout=5, allow_private=True).send(
+        OutgoingRequest.get(url, bearer="tok-abcdef")
+    )
     in_process = InProcessTransport().send(OutgoingRequest.get(url, bearer="tok-abcdef"))
 
     assert over_network.status == in_process.status == 200

@@ -16,7 +16,7 @@ def test_username_password_flow_runs_end_to_end(client, org):
     exchange = token.exchanges[0]
     assert "grant_type=password" in exchange.request_body
     assert "username=ada%40handshake.example" in exchange.request_body
-    assert "handshake-demo" in exchange.secrets
+    assert "handshake-demo" in exchange.secret_values
     assert "refresh_token" not in exchange.json_body()
     assert next(a for a in token.artefacts if a.kind == "signature").matches is True
     for slug in ("identity", "call-api", "revoke-access-token", "call-api-again"):

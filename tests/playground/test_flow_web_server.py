@@ -40,7 +40,7 @@ def test_web_server_flow_runs_end_to_end_with_the_client_secret(client, org):
     assert exchange.method == "POST"
     assert exchange.target == "/services/oauth2/token"
     assert "grant_type=authorization_code" in exchange.request_body
-    assert run.client_secret in exchange.secrets
+    assert run.client_secret in exchange.secret_values
     assert any(s.secret and s.text == run.client_secret for s in exchange.request_segments())
     body = exchange.json_body()
     proof = next(a for a in token.artefacts if a.kind == "signature")
