@@ -201,11 +201,12 @@ def _variable(name: str) -> str:
     return name.upper()
 
 
-def _word(segments: tuple[Segment, ...]) -> str:
+def _word(segments: tuple[Segment, ...], used: dict[str, None]) -> str:
     """One shell word: literal text single-quoted, each secret as "${VARIABLE}"."""
     parts = []
     for segment in segments:
         if segment.secret:
+            used[_variable(segment.name)] = None
             parts.append(f'"${{{_variable(segment.name)}}}"')
         elif segment.text:
             parts.append(shlex.quote(segment.text))
@@ -215,43 +216,44 @@ def _word(segments: tuple[Segment, ...]) -> str:
 def curl_script(transcript: Transcript, *, redact: bool = True) -> str:
     """The run as a bash script of curl commands, one per exchange the client sent.
 
-    Redacted secrets become shell variables that must be exported before running it.
+    Redacted secrets become shell variables, which must be exported before it runs.
     """
     redaction = transcript.redaction if redact else Redaction(())
+    used: dict[str, None] = {}
 
     def word(text: str) -> str:
-        return _word(redaction.segments(text))
+        return _word(redaction.segments(text), used)
 
-    variables = redaction.names if redact else ()
+    body: list[str] = []
+    for entry in transcript.entries:
+        body += ["", f"# {_heading(entry)}"]
+        if entry.does:
+            body.append(f"# Broken on purpose: {entry.does}")
+        body.append(f"# What came back: {redaction.text(entry.headline)}".replace("\n", " "))
+        for exchange in entry.exchanges:
+            if entry.kind == "callback":
+                # The browser's request, carrying the redirect: nothing for a script to send.
+                body.append(f"# The browser arrived at: {redaction.text(exchange.url)}")
+                continue
+            body += _curl(exchange, word)
     lines = [
         "#!/usr/bin/env bash",
         f"# {transcript.flow_name}: run {transcript.run_id[:8]}, recorded by Handshake",
         f"# Issuer: {transcript.issuer}",
         "#",
         "# Each command repeats one request the client sent. Codes and rotated tokens work",
-        "# once, so a second run of this script shows the errors a replay gets.",
+        "# once, so running this again shows the errors a replay gets.",
     ]
-    if variables:
+    if used:
         lines += [
             "# Secrets are left out. Export each of these before running the script:",
-            *(f"#   export {_variable(name)}=..." for name in variables),
+            *(f"#   export {name}=..." for name in used),
         ]
-    else:
+    elif not redact:
         lines.append("# This script contains secrets. Keep it private.")
     lines += ["", "set -euo pipefail", ""]
-    lines += [f': "${{{_variable(name)}:?export {_variable(name)} first}}"' for name in variables]
-    for entry in transcript.entries:
-        lines += ["", f"# {_heading(entry)}"]
-        if entry.does:
-            lines.append(f"# Broken on purpose: {entry.does}")
-        lines.append(f"# What came back: {redaction.text(entry.headline)}".replace("\n", " "))
-        for exchange in entry.exchanges:
-            if entry.kind == "callback":
-                # The browser's request, carrying the redirect: nothing for a script to send.
-                lines.append(f"# The browser arrived at: {redaction.text(exchange.url)}")
-                continue
-            lines += _curl(exchange, word)
-    return "\n".join(lines) + "\n"
+    lines += [f': "${{{name}:?export {name} first}}"' for name in used]
+    return "\n".join(lines + body) + "\n"
 
 
 def _curl(exchange: HttpExchange, quote: Callable[[str], str]) -> list[str]:
