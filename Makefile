@@ -23,7 +23,8 @@ test: setup-dev lint typecheck pytest ## set up and run every check and test
 
 setup: system-deps $(VENV)/.installed
 
-setup-dev: setup system-deps-test $(VENV)/.installed-dev interop/node_modules/.installed
+setup-dev: setup system-deps-test $(VENV)/.installed-dev interop/node_modules/.installed \
+	interop/provider/node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@[ -n "$(PYTHON_FOR_VENV)" ] || { echo "Python >= 3.12 is required (none found on PATH)." >&2; exit 1; }
@@ -39,6 +40,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 # The OpenID-certified Node client the interop test drives the org with (no lock file).
 interop/node_modules/.installed: interop/package.json
 	cd interop && npm install --silent --no-package-lock
+	@touch $@
+
+# The OpenID-certified provider the playground's external-server tests run (.npmrc: no lock file).
+interop/provider/node_modules/.installed: interop/provider/package.json
+	cd interop/provider && npm install --silent
 	@touch $@
 
 # Debian packages: installed when missing and we are root, otherwise named.

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+import os
 import re
-from urllib.parse import urlsplit
+import select
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import httpx
 import pytest
 from django.urls import reverse
 
@@ -77,3 +86,117 @@ def through_callback(client, run: FlowRun, step: str = "authorize", **kwargs):
     url = result(run, step).browser_url
     location = sign_in_and_decide(client, url, **kwargs)
     return client.get(_local(location)), location
+
+
+# A second, independent OpenID provider: panva's oidc-provider, run from interop/provider. ----
+
+PROVIDER_DIR = Path(__file__).resolve().parents[2] / "interop" / "provider"
+PROVIDER_CLIENT_ID = "handshake-playground"
+PROVIDER_CLIENT_SECRET = "provider-secret-" + "x7Kq9vR2mW4tZ8pL"
+
+
+@dataclass
+class RunningProvider:
+    issuer: str
+    client_id: str
+    client_secret: str
+    process: subprocess.Popen[str]
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _stop(process):
+    # Stopped by its own process id, nothing broader.
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+@pytest.fixture
+def oidc_provider():
+    """Start oidc-provider for a redirect URI; every one started is stopped by its PID."""
+    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+        pytest.fail(
+            "oidc-provider is not installed: run `make setup-dev` (it installs interop/provider)."
+        )
+    started = []
+
+    def start(redirect_uri, *, client_auth="client_secret_basic"):
+        port = _free_port()
+        environment = {
+            **os.environ,
+            "PORT": str(port),
+            "CLIENT_ID": PROVIDER_CLIENT_ID,
+            "CLIENT_SECRET": PROVIDER_CLIENT_SECRET,
+            "REDIRECT_URI": redirect_uri,
+            "CLIENT_AUTH": client_auth,
+        }
+        process = subprocess.Popen(
+            ["node", "server.mjs"],
+            cwd=PROVIDER_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        stdout = process.stdout
+        assert stdout is not None
+        deadline = time.monotonic() + 20
+        output = []
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([stdout], [], [], 0.5)
+            if ready:
+                line = stdout.readline()
+                output.append(line)
+                if line.startswith("listening "):
+                    return RunningProvider(
+                        line.split()[1], PROVIDER_CLIENT_ID, PROVIDER_CLIENT_SECRET, process
+                    )
+            if process.poll() is not None:
+                break
+        raise AssertionError("oidc-provider did not start:\n" + "".join(output))
+
+    yield start
+    for process in started:
+        _stop(process)
+
+
+def drive_provider(url, *, login="ada", http=None):
+    """Go through oidc-provider's own pages (device confirmation, dev login, consent) as a
+    browser would, with httpx; return the first URL outside the provider, or its last page."""
+    issuer = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    http = http or httpx.Client(follow_redirects=False, timeout=10, trust_env=False)
+    response = http.get(url)
+    for _ in range(20):
+        if response.is_redirect:
+            location = urljoin(str(response.url), response.headers["location"])
+            if not location.startswith(issuer):
+                return location
+            response = http.get(location)
+            continue
+        assert response.status_code == 200, response.text[:500]
+        form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', response.text, re.S)
+        if form is None:
+            return response.text
+        fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.group(2)))
+        if 'name="login"' in form.group(2):
+            fields.update(login=login, password="anything")
+        response = http.post(urljoin(str(response.url), form.group(1)), data=fields)
+    raise AssertionError("the provider never let go")
+
+
+def tried(run, slug):
+    """The Break it attempts recorded on a step, oldest first."""
+    run.refresh_from_db()
+    flow = runner.flow_of(run)
+    assert flow is not None
+    return runner.breakages(run, flow)[slug]
