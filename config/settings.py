@@ -136,6 +136,9 @@ DATABASES: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": _SQLITE_PATH,
+        # Keep each worker's connection: reopening costs the PRAGMAs below on every request.
+        "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", default=300),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
