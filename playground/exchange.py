@@ -541,8 +541,8 @@ class RefusedAddress(httpcore.ConnectError):
     """The target resolves to an address the playground must not reach; nothing was sent."""
 
 
-def refused_address(host: str, port: int) -> str:
-    """Why `host` must not be contacted (empty when every address it resolves to is public).
+def checked_addresses(host: str, port: int) -> tuple[tuple[str, ...], str]:
+    """The addresses `host` resolves to, and why they must not be contacted (empty: they may).
 
     Every address counts: a name that resolves to one public and one private address could
     send the connection to either (RFC 9700 §4.16 warns of exactly this server-side fetching).
@@ -550,9 +550,10 @@ def refused_address(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as problem:
-        return f"{host} does not resolve ({problem})."
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).partition("%")[0])
+        return (), f"{host} does not resolve ({problem})."
+    found = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    for text in found:
+        address = ipaddress.ip_address(text.partition("%")[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if not address.is_global or address.is_multicast:
@@ -563,11 +564,16 @@ def refused_address(host: str, port: int) -> str:
                 if address.is_link_local
                 else "private or reserved"
             )
-            return (
+            return found, (
                 f"{host} resolves to {address}, a {kind} address; "
                 "the playground only calls public servers."
             )
-    return ""
+    return found, ""
+
+
+def refused_address(host: str, port: int) -> str:
+    """Why `host` must not be contacted (empty when every address it resolves to is public)."""
+    return checked_addresses(host, port)[1]
 
 
 class _PublicOnlyBackend(httpcore.NetworkBackend):
@@ -585,11 +591,11 @@ class _PublicOnlyBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        if problem := refused_address(host, port):
-            raise RefusedAddress(problem)
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        address = str(infos[0][4][0])
-        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+        addresses, problem = checked_addresses(host, port)
+        if problem or not addresses:
+            raise RefusedAddress(problem or f"{host} has no address.")
+        # Connect to an address that was just checked, never to a fresh lookup of the name.
+        return self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

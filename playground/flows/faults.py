@@ -44,9 +44,13 @@ def judge(exchange: HttpExchange, *, what: str = "The server") -> StepResult:
     if exchange.status == 0:
         return StepResult("error", f"No answer, so nothing to learn: {exchange.error}", (exchange,))
     if exchange.status >= 400:
-        return StepResult(
-            "ok", f"{what} refused it with {exchange.status}: {exchange.problem}", (exchange,)
+        problem = exchange.problem
+        said = (
+            f"{exchange.status} {exchange.reason}"
+            if problem.startswith("HTTP ")
+            else (f"{exchange.status}: {problem}")
         )
+        return StepResult("ok", f"{what} refused it with {said}", (exchange,))
     return StepResult(
         "error",
         f"{what} answered {exchange.status} {exchange.reason}: it let the broken request "
@@ -91,7 +95,7 @@ def request_fault(
         )
         return StepResult(
             "ok",
-            f"{result.headline} {shown}",
+            f"{result.headline}. {shown}",
             (*result.exchanges, after_exchange),
             (Callout("warn", changes),) if changes else (),
         )

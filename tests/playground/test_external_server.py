@@ -9,12 +9,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+import httpcore
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from playground import runner, servers
-from playground.exchange import HttpxTransport, OutgoingRequest, refused_address
+from playground.exchange import (
+    HttpxTransport,
+    OutgoingRequest,
+    _PublicOnlyBackend,
+    refused_address,
+)
 from playground.models import ExternalServer, FlowRun
 from tests.playground.conftest import _local, drive_provider, result, run_step, tried
 
@@ -326,6 +332,27 @@ def test_the_address_check_looks_at_every_address_a_name_resolves_to(monkeypatch
     monkeypatch.setattr(socket, "getaddrinfo", two_answers)
 
     assert "10.0.0.7" in refused_address("sneaky.example", 443)
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
+    answers = iter(
+        [
+            [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))],
+            [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 443))],
+        ]
+    )
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: next(answers))
+    connected = []
+    monkeypatch.setattr(
+        httpcore.SyncBackend,
+        "connect_tcp",
+        lambda self, host, port, *args, **kwargs: connected.append(host),
+    )
+
+    _PublicOnlyBackend().connect_tcp("rebinding.example", 443)
+
+    # One lookup, checked, then used: a second answer (DNS rebinding) is never asked for.
+    assert connected == ["93.184.215.14"]
 
 
 def test_a_refused_address_is_an_exchange_with_no_response(no_packets):
