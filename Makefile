@@ -68,12 +68,13 @@ fmt: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup ## every benchmark, each against a baseline measured in the same run
+bench: setup-dev ## every benchmark, each against a baseline measured in the same run
 	$(PY) bench/pages.py
 	$(PY) bench/token_endpoint.py
 	$(PY) bench/flow.py
 	$(PY) bench/advisor.py
 	$(PY) bench/inspector.py
+	$(PY) bench/provider_comparison.py
 
 loadtest: setup-dev ## the training room: 200 trainees on SQLite and PostgreSQL (not in `make test`)
 	$(PY) bench/loadtest.py
