@@ -122,7 +122,7 @@ def forged_bearer_fault(*, slug: str, label: str, does: str, lesson: Lesson, how
             "exp": now + 3600,
             "jti": secrets.token_urlsafe(12),
         }
-        forged = _forge(claims, {"typ": "at+jwt"}, how=how, key_set=key_set)
+        forged = forge_jwt(claims, {"typ": "at+jwt"}, how=how, key_set=key_set)
         exchanges: tuple[HttpExchange, ...] = (keys_exchange,) if keys_exchange else ()
         if forged is None:
             return StepResult(
@@ -221,13 +221,18 @@ def _rsa_key(key_set: Mapping[str, Any], kid: str = "") -> tuple[str, bytes] | N
     return str(chosen.get("kid", "")), pem
 
 
-def _forge(
+def forge_jwt(
     claims: Mapping[str, Any],
     header: Mapping[str, Any],
     *,
     how: str,
     key_set: Mapping[str, Any],
 ) -> str | None:
+    """A JWT no honest key signed: "none" (unsigned) or "hs256-public-key" (HMAC keyed with
+    the key set's RSA public key). None when the key set has no RSA key to misuse.
+
+    Flows whose steps send assertions can build their own faults on it.
+    """
     if how == "none":
         # RFC 7519 §6.1: an unsecured JWT has alg none and an empty signature part.
         return f"{_part({**header, 'alg': 'none'})}.{_part(claims)}."
@@ -247,7 +252,7 @@ def _tampered_id_token(token: str, *, how: str, key_set: Mapping[str, Any]) -> s
     header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
     claims = json.loads(base64.urlsafe_b64decode(payload_part + "=" * (-len(payload_part) % 4)))
     if how in {"none", "hs256-public-key"}:
-        return _forge(claims, header, how=how, key_set=key_set)
+        return forge_jwt(claims, header, how=how, key_set=key_set)
     now = int(time.time())
     if how == "expired":
         claims = {**claims, "iat": now - 7200, "exp": now - 3600}
