@@ -18,10 +18,10 @@ from authlib.oauth2 import OAuth2Error
 from django.http import HttpRequest
 from django.urls import reverse
 
-from playground.org import errors, logins
+from playground.org import approvals, errors, logins
 from playground.org.errors import OrgError, as_org_error
 from playground.org.identity import base_url
-from playground.org.models import ConnectedApp, OrgUser, PermittedUsers, UserApproval
+from playground.org.models import ConnectedApp, OrgUser, PermittedUsers
 from playground.org.scopes import Scope, describe
 from playground.org.server import OrgRequest, get_server
 
@@ -145,7 +145,8 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
 
     scope: str = oauth_request.scope
     needs_consent = "consent" in prompts or (
-        app.permitted_users != PermittedUsers.ADMIN_APPROVED and not _approved(user, app, scope)
+        app.permitted_users != PermittedUsers.ADMIN_APPROVED
+        and not approvals.has_approved(user, app, scope)
     )
     grant_user: OrgUser | None = user
     if needs_consent:
@@ -164,7 +165,7 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
                 action=request.get_full_path(),
             )
         if decision == ALLOW:
-            _record_approval(user, app, scope)
+            approvals.record_approval(user, app, scope)
         else:
             grant_user = None
     oauth_request.user = grant_user
@@ -194,17 +195,3 @@ def _error_redirect(
         params.append(("state", state))
     params.append(("iss", base_url()))
     return Redirect(add_params_to_uri(redirect_uri, params, fragment=fragment))
-
-
-def _approved(user: OrgUser, app: ConnectedApp, scope: str) -> bool:
-    approval = UserApproval.objects.filter(user=user, app=app).first()
-    return approval is not None and set(scope.split()) <= set(approval.scopes)
-
-
-def _record_approval(user: OrgUser, app: ConnectedApp, scope: str) -> None:
-    approval, created = UserApproval.objects.get_or_create(
-        user=user, app=app, defaults={"scopes": scope.split()}
-    )
-    if not created:
-        approval.scopes = sorted(set(approval.scopes) | set(scope.split()))
-        approval.save(update_fields=["scopes", "updated_at"])

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError
 from django.utils import timezone
 
-from playground.org.models import LoginThrottle, OrgUser
+from playground.org import throttles
+from playground.org.models import OrgUser
 
 # RFC 6819 §4.4.3.6 / §5.1.4.2.3: lock a (username, address) pair after repeated failures.
 # Generous enough for a training room behind one NAT address, where everyone signs in as
@@ -25,6 +25,7 @@ from playground.org.models import LoginThrottle, OrgUser
 MAX_FAILURES = 10
 WINDOW = timedelta(minutes=10)
 LOCKOUT = timedelta(minutes=10)
+PASSWORD_LIMIT = throttles.Limit(failures=MAX_FAILURES, window=WINDOW, lockout=LOCKOUT)
 MAX_FIELD_LENGTH = 256
 
 _SESSION_USER = "org_user"
@@ -47,15 +48,15 @@ def check_password(username: str, password: str, *, address: str) -> SignInAttem
         return SignInAttempt(user=None, locked=False)
     if len(password) > MAX_FIELD_LENGTH or "\x00" in username + password:
         return SignInAttempt(user=None, locked=False)
-    key = _throttle_key(username, address)
+    key = throttles.key_of(username.strip().lower(), address)
     now = timezone.now()
-    if _is_locked(key, now=now):
+    if throttles.is_locked(key, now=now):
         return SignInAttempt(user=None, locked=True)
     user = _authenticate(username, password)
     if user is None:
-        locked = _record_failure(key, now=now)
+        locked = throttles.record_failure(key, PASSWORD_LIMIT, now=now)
         return SignInAttempt(user=None, locked=locked)
-    LoginThrottle.objects.filter(key_hash=key).delete()
+    throttles.clear(key)
     return SignInAttempt(user=user, locked=False)
 
 
@@ -79,30 +80,6 @@ def _authenticate_with_security_token(username: str, password: str) -> AbstractB
         if hashlib.sha256(suffix.encode()).hexdigest() == profile.security_token_hash:
             return authenticate(username=username, password=password[:-length])
     return None
-
-
-def _throttle_key(username: str, address: str) -> str:
-    return hashlib.sha256(f"{username.strip().lower()}|{address}".encode()).hexdigest()
-
-
-def _is_locked(key: str, *, now: datetime) -> bool:
-    return LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).exists()
-
-
-def _record_failure(key: str, *, now: datetime) -> bool:
-    try:
-        row, _ = LoginThrottle.objects.get_or_create(
-            key_hash=key, defaults={"window_started_at": now}
-        )
-    except IntegrityError:
-        row = LoginThrottle.objects.get(key_hash=key)
-    if row.window_started_at + WINDOW < now:
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= MAX_FAILURES:
-        row.locked_until = now + LOCKOUT
-    row.save()
-    return row.locked_until is not None and row.locked_until > now
 
 
 def sign_in(session: SessionBase, user: OrgUser, *, for_authorization: bool) -> None:

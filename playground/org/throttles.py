@@ -1,0 +1,55 @@
+"""Lock-outs after repeated failures, counted per key in the database so every process
+shares them (RFC 6819 §4.4.3.6 for passwords, RFC 8628 §5.1 for device user codes).
+
+A key names who is failing (a username and address, a session, an address), hashed so
+the table holds no usernames or addresses in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError
+from django.utils import timezone
+
+from playground.org.models import LoginThrottle
+
+
+@dataclass(frozen=True)
+class Limit:
+    failures: int
+    window: timedelta
+    lockout: timedelta
+
+
+def key_of(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_locked(key: str, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).exists()
+
+
+def record_failure(key: str, limit: Limit, *, now: datetime | None = None) -> bool:
+    """Count one failure; True when the key is now locked out."""
+    now = now or timezone.now()
+    try:
+        row, _ = LoginThrottle.objects.get_or_create(
+            key_hash=key, defaults={"window_started_at": now}
+        )
+    except IntegrityError:
+        row = LoginThrottle.objects.get(key_hash=key)
+    if row.window_started_at + limit.window < now:
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= limit.failures:
+        row.locked_until = now + limit.lockout
+    row.save()
+    return row.locked_until is not None and row.locked_until > now
+
+
+def clear(key: str) -> None:
+    LoginThrottle.objects.filter(key_hash=key).delete()
