@@ -23,6 +23,8 @@ class Org(models.Model):
     allow_username_password_flow = models.BooleanField(default=False)
     allow_user_agent_flow = models.BooleanField(default=False)
     require_pkce_for_all_apps = models.BooleanField(default=False)
+    # How far ahead a JWT bearer assertion's exp may lie: Salesforce's "within 3 minutes".
+    jwt_bearer_window_seconds = models.PositiveIntegerField(default=180)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.org_id})"
@@ -92,6 +94,10 @@ class ConnectedApp(models.Model):
     )
     cert_pem = models.TextField(blank=True)
     saml_idp_cert_pem = models.TextField(blank=True)
+    # Private keys of certificates the org generated, sealed, so the playground can sign
+    # assertions for the visitor's app. Empty for an uploaded certificate.
+    sealed_cert_key = models.TextField(blank=True)
+    sealed_saml_idp_key = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -272,7 +278,8 @@ class SigningKey(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins per (username, address), for lock-out (RFC 6819 §4.4.3.6)."""
+    """Failed attempts per key, for lock-out: sign-ins per (username, address) (RFC 6819
+    §4.4.3.6), device user codes per session and per address (RFC 8628 §5.1)."""
 
     key_hash = models.CharField(max_length=64, unique=True)
     failures = models.PositiveIntegerField(default=0)
@@ -281,6 +288,45 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed sign-ins"
+
+
+class DeviceAuthorization(models.Model):
+    """One device flow (RFC 8628): the device polls with the device code while a person
+    types the user code on another screen and approves or denies."""
+
+    device_code_hash = models.CharField(max_length=64, unique=True)
+    user_code_hash = models.CharField(max_length=64, unique=True)
+    app = models.ForeignKey(
+        ConnectedApp, on_delete=models.CASCADE, related_name="device_authorizations"
+    )
+    scope = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    # RFC 8628 §3.5: seconds between polls; grows by 5 after each slow_down.
+    interval = models.PositiveIntegerField(default=5)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        OrgUser, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    auth_time = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True, blank=True)  # None until the person decides
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Set once, by a conditional UPDATE: a device code is exchanged for tokens only once.
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"device authorization for {self.app}"
+
+
+class SpentAssertion(models.Model):
+    """An assertion already swapped for a token, remembered until it expires so it cannot
+    be swapped again (RFC 7522 §3 item 7 for SAML IDs, RFC 7523 §3 item 7 for JWT jti)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return "spent assertion"
 
 
 class Account(models.Model):
@@ -321,3 +367,23 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class Asset(models.Model):
+    """A connected device's record; asset tokens (Salesforce's token exchange) name one."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="assets")
+    record_id = models.CharField(max_length=18, unique=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets"
+    )
+    name = models.CharField(max_length=120)
+    serial_number = models.CharField(max_length=80, unique=True)
+    product = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,7 +10,7 @@ from django.db.models import Model
 
 from playground.org import soql
 from playground.org.identity import API_VERSION
-from playground.org.models import Account, Contact, Org
+from playground.org.models import Account, Asset, Contact, Org
 
 VERSIONS = (("Spring '24", "60.0"), ("Summer '24", "61.0"), ("Winter '25", API_VERSION))
 SUPPORTED_VERSIONS = frozenset(number for _, number in VERSIONS)
@@ -96,6 +96,26 @@ SOBJECTS: dict[str, SObject] = {
             Field("CreatedDate", "Created Date", "datetime", lambda c: _timestamp(c.created_at)),
         ),
     ),
+    "Asset": SObject(
+        "Asset",
+        "Asset",
+        "Assets",
+        "02i",
+        Asset,
+        (
+            Field("Id", "Asset ID", "id", lambda a: a.record_id),
+            Field("Name", "Asset Name", "string", lambda a: a.name),
+            Field("SerialNumber", "Serial Number", "string", lambda a: a.serial_number),
+            Field("Product2Name", "Product", "string", lambda a: a.product or None),
+            Field(
+                "AccountId",
+                "Account ID",
+                "reference",
+                lambda a: a.account.record_id if a.account else None,
+            ),
+            Field("CreatedDate", "Created Date", "datetime", lambda a: _timestamp(a.created_at)),
+        ),
+    ),
 }
 
 
@@ -131,7 +151,7 @@ def _sobject(name: str) -> SObject:
 
 def _records(sobject: SObject, org: Org) -> list[Any]:
     queryset = sobject.model._default_manager.filter(org=org)
-    if sobject.name == "Contact":
+    if sobject.name in {"Contact", "Asset"}:
         queryset = queryset.select_related("account")
     return list(queryset)
 
@@ -203,7 +223,8 @@ def query(version: str, text: str, org: Org) -> dict[str, Any]:
         raise ApiError(
             400,
             "MALFORMED_QUERY",
-            f"sObject type '{parsed.sobject[:40]}' is not supported: query Account or Contact.",
+            f"sObject type '{parsed.sobject[:40]}' is not supported: query Account, Contact "
+            "or Asset.",
         )
     fields: list[Field] = []
     for name in parsed.fields:

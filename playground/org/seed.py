@@ -1,4 +1,5 @@
-"""The demo org: one org, two demo users, demo Accounts and Contacts, a first signing key.
+"""The demo org: one org, two demo users, demo Accounts, Contacts and Assets, a first
+signing key.
 
 Seeding is idempotent: it fills in what is missing and never touches what exists.
 """
@@ -13,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from playground.org import ids
 from playground.org.keys import create_signing_key
-from playground.org.models import Account, Contact, Org, OrgUser, SigningKey
+from playground.org.models import Account, Asset, Contact, Org, OrgUser, SigningKey
 
 ORG_NAME = "Handshake Demo Org"
 DEMO_PASSWORD = "handshake-demo"  # noqa: S105 - printed on the login page on purpose
@@ -117,6 +118,25 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DemoAsset:
+    name: str
+    serial_number: str
+    product: str
+    account: str
+
+
+# Connected devices for the asset token flow; an actor token names one by Id or Name.
+DEMO_ASSETS: tuple[DemoAsset, ...] = (
+    DemoAsset("Boiler Monitor BM-7", "BM7-0001-LDN", "Boiler Monitor", "Analytical Engines Ltd"),
+    DemoAsset(
+        "Cold Chain Sensor CC-2", "CC2-4410-NYC", "Cold Chain Sensor", "Harbour Freight Logistics"
+    ),
+    DemoAsset("Infusion Pump IP-3", "IP3-0093-BER", "Infusion Pump", "Northwind Health"),
+    DemoAsset("Smart Meter SM-40", "SM40-7781-AVL", "Smart Meter", "Blue Ridge Energy"),
+)
+
+
 def security_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -193,6 +213,16 @@ def _seed() -> Org:
                     email=email,
                     phone=demo_account.phone,
                 )
+    for demo_asset in DEMO_ASSETS:
+        if not Asset.objects.filter(serial_number=demo_asset.serial_number).exists():
+            Asset.objects.create(
+                org=org,
+                record_id=ids.new_record_id(ids.ASSET_PREFIX),
+                account=Account.objects.filter(org=org, name=demo_asset.account).first(),
+                name=demo_asset.name,
+                serial_number=demo_asset.serial_number,
+                product=demo_asset.product,
+            )
     if not SigningKey.objects.filter(retired_at__isnull=True).exists():
         create_signing_key()
     return org

@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from playground.org.models import Account, ConnectedApp, Contact, Org, OrgUser, SigningKey
+from playground.org.models import Account, Asset, ConnectedApp, Contact, Org, OrgUser, SigningKey
 
 
 def _run(*args) -> str:
@@ -42,13 +42,14 @@ def _certificate_pem() -> str:
 @pytest.mark.django_db
 def test_seed_org_is_idempotent():
     _run("seed_org")
-    counts = [model.objects.count() for model in (Org, OrgUser, Account, Contact, SigningKey)]
+    models = (Org, OrgUser, Account, Contact, Asset, SigningKey)
+    counts = [model.objects.count() for model in models]
     _run("seed_org")
 
-    assert [
-        model.objects.count() for model in (Org, OrgUser, Account, Contact, SigningKey)
-    ] == counts
+    assert [model.objects.count() for model in models] == counts
     assert counts[:2] == [1, 2]
+    assert counts[4] >= 3
+    assert all(asset.record_id.startswith("02i") for asset in Asset.objects.all())
     org_id = Org.objects.get().org_id
     assert org_id.startswith("00D")
     assert len(org_id) == 18
@@ -104,6 +105,32 @@ def test_create_connected_app_prints_json_credentials(tmp_path):
     assert app.run_as.username == "ada@handshake.example"
     assert app.permitted_users == "admin_approved"
     assert app.cert_pem.startswith("-----BEGIN CERTIFICATE-----")
+
+
+@pytest.mark.django_db
+def test_create_connected_app_accepts_every_new_grant_and_the_saml_certificate(tmp_path):
+    cert = tmp_path / "idp.pem"
+    cert.write_text(_certificate_pem())
+    grants = [
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        "urn:ietf:params:oauth:grant-type:saml2-bearer",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+    ]
+
+    out = _run(
+        "create_connected_app",
+        "--json",
+        "--name",
+        "Assertions",
+        *[arg for grant in grants for arg in ("--grant", grant)],
+        "--saml-idp-cert",
+        str(cert),
+    )
+
+    app = ConnectedApp.objects.get(client_id=json.loads(out)["client_id"])
+    assert app.grants == grants
+    assert app.saml_idp_cert_pem.startswith("-----BEGIN CERTIFICATE-----")
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from playground.org.models import Account, Contact
+from playground.org.models import Account, Asset, Contact
 
 API = "/services/data/v62.0"
 SESSION_INVALID = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
@@ -121,6 +121,18 @@ def test_query_reads_every_seeded_contact(client, token):
     response = _query(client, "SELECT Id FROM Contact", token)
 
     assert response.json()["totalSize"] == Contact.objects.count()
+
+
+def test_the_demo_assets_for_asset_tokens_can_be_queried(client, token):
+    response = _query(client, "SELECT Id, Name, SerialNumber, AccountId FROM Asset", token)
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["totalSize"] == Asset.objects.count() >= 3
+    first = body["records"][0]
+    assert first["Id"].startswith("02i")
+    assert first["attributes"]["type"] == "Asset"
+    assert first["AccountId"].startswith("001")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,10 @@ from playground.org.seed import seed_org
 
 
 class Command(BaseCommand):
-    help = "Create the demo org, its users, Accounts, Contacts and first signing key (idempotent)."
+    help = (
+        "Create the demo org, its users, Accounts, Contacts, Assets and first signing key "
+        "(idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = seed_org()
