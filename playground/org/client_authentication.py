@@ -2,8 +2,9 @@
 
 Salesforce's rules: the consumer key and secret come in the body (client_secret_post) or
 in HTTP Basic (client_secret_basic); a secret that is sent is always checked, even where
-the app does not require one; a public app, or an app with "Require Secret" off for the
-flow, may send its consumer key alone.
+the app does not require one; a public app, an app with "Require Secret" off for the
+flow, or a flow whose request proves itself (assertions, device codes, asset tokens), may
+send its consumer key alone.
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from typing import Any
 
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 
+from playground.org.connected_apps import DEVICE_CODE, JWT_BEARER, SAML2_BEARER, TOKEN_EXCHANGE
 from playground.org.errors import InvalidClientCredentials, InvalidClientId, InvalidRequest
 from playground.org.models import ConnectedApp
 
 TOKEN = "token"
 REVOCATION = "revocation"
 INTROSPECTION = "introspection"
+DEVICE_AUTHORIZATION = "device_authorization"
+
+# Grants whose request carries its own proof, so the consumer key alone identifies the
+# app: a signed assertion (RFC 7523, RFC 7522 and Salesforce's older grant_type=assertion),
+# an access token plus the device's JWT (asset tokens), or a device code, which Salesforce
+# polls for with client_id and code only.
+PROOF_CARRYING_GRANTS = frozenset(
+    {JWT_BEARER, SAML2_BEARER, "assertion", TOKEN_EXCHANGE, DEVICE_CODE, "device"}
+)
 
 
 def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp | None:
@@ -68,7 +79,9 @@ def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> Connec
 def _secret_optional(app: ConnectedApp, *, endpoint: str, grant_type: str | None) -> bool:
     if endpoint == INTROSPECTION:
         return False
-    if endpoint == REVOCATION or app.is_public:
+    if endpoint in {REVOCATION, DEVICE_AUTHORIZATION} or app.is_public:
+        return True
+    if grant_type in PROOF_CARRYING_GRANTS:
         return True
     if grant_type == "authorization_code":
         return not app.require_secret_web_server

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import transaction
 from django.db.models import QuerySet
 
-from playground.org import ids, vault
+from playground.org import certificates, ids, vault
 from playground.org.models import (
     ConnectedApp,
     OrgUser,
@@ -74,26 +74,30 @@ FLOWS: tuple[Flow, ...] = (
     Flow(
         JWT_BEARER,
         "JWT bearer flow",
-        "Server-to-server with a signed JWT instead of a secret; needs a certificate.",
-        False,
+        "Server-to-server with a JWT signed by your private key instead of a secret. Needs "
+        "the certificate below, and a user who approved the app or was pre-authorized.",
+        True,
     ),
     Flow(
         SAML2_BEARER,
         "SAML bearer assertion flow",
-        "Swap a signed SAML assertion for a token; needs the identity provider's certificate.",
-        False,
+        "Swap a SAML assertion signed by your identity provider for a token. Needs the "
+        "identity provider's certificate below.",
+        True,
     ),
     Flow(
         DEVICE_CODE,
         "Device flow",
-        "For devices without a browser: the person approves on another screen.",
-        False,
+        "For a TV, a command-line tool or a gadget: the device shows a short code and the "
+        "person approves it at /setup/connect on another screen.",
+        True,
     ),
     Flow(
         TOKEN_EXCHANGE,
-        "Token exchange flow",
-        "Swap one token for another (RFC 8693).",
-        False,
+        "Asset token flow (token exchange)",
+        "A device swaps an access token and its own signed JWT for a one-minute asset "
+        "token naming a demo asset (RFC 8693).",
+        True,
     ),
 )
 GRANT_TYPES: frozenset[str] = frozenset(flow.grant for flow in FLOWS)
@@ -274,9 +278,13 @@ def _apply(app: ConnectedApp, changes: dict[str, Any]) -> None:
         if changes["permitted_users"] not in PermittedUsers.values:
             raise InvalidSetting("permitted_users", "Choose who may use the app.")
         app.permitted_users = changes["permitted_users"]
-    for field in ("cert_pem", "saml_idp_cert_pem"):
+    for field, sealed_key in _CERTIFICATE_FIELDS.items():
         if field in changes:
-            setattr(app, field, _clean_certificate(field, changes[field]))
+            pem = _clean_certificate(field, changes[field])
+            if pem != getattr(app, field):
+                # A new certificate: a private key generated for the old one is useless now.
+                setattr(app, field, pem)
+                setattr(app, sealed_key, "")
 
     if app.is_public:
         blocked = sorted(set(app.grants) & _CONFIDENTIAL_ONLY)
@@ -353,12 +361,60 @@ def _org_user(field: str, username: str) -> OrgUser:
     return user
 
 
+_CERTIFICATE_FIELDS = {"cert_pem": "sealed_cert_key", "saml_idp_cert_pem": "sealed_saml_idp_key"}
+
+
 def _clean_certificate(field: str, value: str | None) -> str:
     pem = (value or "").strip()
     if not pem:
         return ""
     try:
-        x509.load_pem_x509_certificate(pem.encode())
-    except ValueError:
-        raise InvalidSetting(field, "This is not a PEM-encoded X.509 certificate.") from None
+        certificates.load(pem + "\n")
+    except certificates.UnusableCertificate as problem:
+        raise InvalidSetting(field, str(problem)) from None
     return pem + "\n"
+
+
+def generate_certificate_for(client_id: str, *, owner: str) -> str:
+    """Give the app a new certificate for JWT bearer assertions; returns its private key.
+
+    The key comes back in PEM once, for the visitor to download, and is also kept sealed
+    (like consumer secrets) so the playground can sign assertions for this app later:
+    `certificate_key_of` hands it out as a loaded key. Uploading another certificate
+    discards it.
+    """
+    return _generate(client_id, owner=owner, field="cert_pem", purpose="JWT bearer")
+
+
+def generate_saml_idp_certificate_for(client_id: str, *, owner: str) -> str:
+    """The same for the SAML identity provider the app trusts: the playground then plays
+    that identity provider and signs SAML assertions with the returned key."""
+    return _generate(client_id, owner=owner, field="saml_idp_cert_pem", purpose="SAML IdP")
+
+
+def certificate_key_of(client_id: str, *, owner: str) -> rsa.RSAPrivateKey | None:
+    """The private key of a certificate the org generated for the app, or None."""
+    return _sealed_key(owned_app(client_id, owner=owner).sealed_cert_key)
+
+
+def saml_idp_key_of(client_id: str, *, owner: str) -> rsa.RSAPrivateKey | None:
+    return _sealed_key(owned_app(client_id, owner=owner).sealed_saml_idp_key)
+
+
+def _generate(client_id: str, *, owner: str, field: str, purpose: str) -> str:
+    with transaction.atomic():
+        app = owned_app(client_id, owner=owner)
+        generated = certificates.generate(f"{app.name} ({purpose})")
+        setattr(app, field, generated.certificate_pem.strip() + "\n")
+        setattr(app, _CERTIFICATE_FIELDS[field], certificates.seal_private_key(generated))
+        app.save(update_fields=[field, _CERTIFICATE_FIELDS[field], "updated_at"])
+    return generated.private_key_pem
+
+
+def _sealed_key(sealed: str) -> rsa.RSAPrivateKey | None:
+    if not sealed:
+        return None
+    try:
+        return certificates.unseal_private_key(sealed)
+    except vault.SealBroken:
+        return None

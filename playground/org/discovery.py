@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playground.org.connected_apps import FLOWS
+from playground.org.connected_apps import DEVICE_CODE, FLOWS, SAML2_BEARER
 from playground.org.identity import base_url
 from playground.org.scopes import SCOPES
 
@@ -34,10 +34,16 @@ CLAIMS = (
 )
 
 
+SALESFORCE_GRANT_NAMES = ((DEVICE_CODE, "device"), (SAML2_BEARER, "assertion"))
+
+
 def openid_configuration() -> dict[str, Any]:
     base = base_url()
-    # RFC 8414 §2 names the authorization-endpoint-only user-agent grant "implicit".
+    # RFC 8414 §2 names the authorization-endpoint-only user-agent grant "implicit". The
+    # org also takes Salesforce's own names for two of them: "device" (the device flow's
+    # poll) and "assertion" (the older SAML assertion flow).
     grant_types = [flow.grant for flow in FLOWS if flow.available]
+    grant_types += [name for grant, name in SALESFORCE_GRANT_NAMES if grant in grant_types]
     return {
         # OIDC Discovery §4.3: exactly the configured issuer, never the Host header.
         "issuer": base,
@@ -46,6 +52,8 @@ def openid_configuration() -> dict[str, Any]:
         "revocation_endpoint": f"{base}/services/oauth2/revoke",
         "introspection_endpoint": f"{base}/services/oauth2/introspect",
         "userinfo_endpoint": f"{base}/services/oauth2/userinfo",
+        # RFC 8628 §4; real Salesforce starts the device flow at the token endpoint instead.
+        "device_authorization_endpoint": f"{base}/services/oauth2/device/authorize",
         "jwks_uri": f"{base}/id/keys",
         "response_types_supported": ["code", "token", "token id_token"],
         "response_modes_supported": ["query", "fragment"],

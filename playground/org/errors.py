@@ -83,6 +83,13 @@ INVALID_CODE = "invalid authorization code"
 EXPIRED_CODE = "expired authorization code"
 EXPIRED_TOKEN = "expired access/refresh token"
 NO_RUN_AS_USER = "no client credentials user enabled"
+# JWT and SAML bearer flows. Salesforce answers an exp out of range with EXPIRED_CODE,
+# although there is no authorization code in those flows.
+NOT_APPROVED = "user hasn't approved this consumer"
+INVALID_ASSERTION = "invalid assertion"
+INVALID_AUDIENCE = "audience is invalid"
+# Device flow: a device code that is unknown, another app's, or already exchanged.
+INVALID_DEVICE_CODE = "invalid device code"
 
 
 class InvalidAppAccess(OrgError):
@@ -94,6 +101,30 @@ class AppAccessDenied(OrgError):
     # The front-channel name Salesforce uses for the same refusal.
     error = "OAUTH_APP_ACCESS_DENIED"
     description = "user is not admin approved to access this app"
+
+
+class AuthorizationPending(OrgError):
+    # RFC 8628 §3.5: the person has not answered yet; poll again after the interval.
+    error = "authorization_pending"
+    description = "the user has not approved this device yet"
+
+
+class SlowDown(OrgError):
+    # RFC 8628 §3.5; the description is the one Salesforce sends.
+    error = "slow_down"
+    description = "polling too quickly for the token endpoint."
+
+
+class ExpiredToken(OrgError):
+    # RFC 8628 §3.5: the device code has expired; the device must start again.
+    error = "expired_token"
+    description = "the device code has expired"
+
+
+class InvalidTarget(OrgError):
+    # RFC 8693 §2.2.2: the audience or resource asked for is not one the org serves.
+    error = "invalid_target"
+    description = "the requested audience or resource is not allowed"
 
 
 class UnsupportedResponseType(OrgError):

@@ -153,13 +153,20 @@ class AppSettingsForm(NewAppForm):
         label="Certificate for digital signatures (PEM)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="The app signs JWT bearer assertions with the matching private key.",
+        help_text=(
+            "Paste the certificate, never the private key. Your app signs JWT bearer "
+            "assertions with its private key; the org checks them with this certificate. "
+            "RSA, 2048 bits or more."
+        ),
     )
     saml_idp_cert_pem = forms.CharField(
         label="SAML identity provider certificate (PEM)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="Verifies SAML assertions swapped for tokens in the SAML bearer flow.",
+        help_text=(
+            "The certificate of the identity provider that signs SAML assertions for this "
+            "app. The org trusts assertions signed with its key, and no others."
+        ),
     )
 
     field_order = [

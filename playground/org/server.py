@@ -18,12 +18,27 @@ from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oauth2.rfc8628 import DeviceAuthorizationEndpoint
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
-from playground.org import tokens
-from playground.org.client_authentication import INTROSPECTION, REVOCATION, authenticate_client
+from playground.org import devices, errors, tokens
+from playground.org.client_authentication import (
+    DEVICE_AUTHORIZATION,
+    INTROSPECTION,
+    REVOCATION,
+    authenticate_client,
+)
+from playground.org.connected_apps import DEVICE_CODE
 from playground.org.errors import InvalidRequest, as_org_error
+from playground.org.extension_grants import (
+    AssetTokenGrant,
+    DeviceGrant,
+    JwtBearerGrant,
+    LegacySamlAssertionGrant,
+    SalesforceDeviceGrant,
+    SamlBearerGrant,
+)
 from playground.org.grants import (
     ClientCredentialsGrant,
     OpenIDConnect,
@@ -40,7 +55,18 @@ MAX_VALUE_LENGTH = 64 * 1024
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 # RFC 6749 §2.3.1 and §3.2: credentials and grants never travel in a URL.
 _NEVER_IN_URL = frozenset(
-    {"client_secret", "code", "code_verifier", "refresh_token", "password", "token", "assertion"}
+    {
+        "client_secret",
+        "code",
+        "code_verifier",
+        "refresh_token",
+        "password",
+        "token",
+        "assertion",
+        "device_code",
+        "subject_token",
+        "actor_token",
+    }
 )
 
 NO_STORE = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
@@ -151,6 +177,26 @@ class OrgIntrospectionEndpoint(IntrospectionEndpoint):  # type: ignore[misc]
         return 200, tokens.introspect(value, client=client), JSON_HEADERS
 
 
+class OrgDeviceAuthorizationEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
+    """RFC 8628 §3.1-3.2. Also answers Salesforce's start of the device flow, a POST to the
+    token endpoint with response_type=device_code, with the same body."""
+
+    EXPIRES_IN = int(devices.LIFETIME.total_seconds())
+    INTERVAL = devices.INTERVAL
+
+    def create_endpoint_response(
+        self, request: OrgRequest
+    ) -> tuple[int, dict[str, Any], list[Any]]:
+        client: ConnectedApp = self.server.authenticate_client(request, [], DEVICE_AUTHORIZATION)
+        if not client.allows_grant(DEVICE_CODE):
+            raise errors.UnauthorizedClient()
+        scope = client.get_allowed_scope(request.payload.scope)
+        if scope is None:
+            raise errors.InvalidScope()
+        started = devices.start(app=client, scope=scope)
+        return 200, devices.response_body(started), JSON_HEADERS
+
+
 class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(ConnectedApp, AccessToken)
@@ -245,6 +291,13 @@ def get_server() -> OrgAuthorizationServer:
     server.register_grant(ClientCredentialsGrant)
     server.register_grant(PasswordGrant)
     server.register_grant(RefreshGrant, [OpenIDConnect()])
+    server.register_grant(JwtBearerGrant)
+    server.register_grant(SamlBearerGrant)
+    server.register_grant(LegacySamlAssertionGrant)
+    server.register_grant(DeviceGrant, [OpenIDConnect()])
+    server.register_grant(SalesforceDeviceGrant, [OpenIDConnect()])
+    server.register_grant(AssetTokenGrant)
     server.register_endpoint(OrgRevocationEndpoint)
     server.register_endpoint(OrgIntrospectionEndpoint)
+    server.register_endpoint(OrgDeviceAuthorizationEndpoint)
     return server

@@ -10,6 +10,11 @@ app_name = "org"
 urlpatterns = [
     path("services/oauth2/authorize", views.authorize, name="authorize"),
     path("services/oauth2/token", views.token, name="token"),
+    path(
+        "services/oauth2/device/authorize",
+        views.device_authorization,
+        name="device_authorization",
+    ),
     path("services/oauth2/revoke", views.revoke, name="revoke"),
     path("services/oauth2/introspect", views.introspect, name="introspect"),
     path("services/oauth2/userinfo", views.userinfo, name="userinfo"),
@@ -23,6 +28,13 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("setup/apps/<str:client_id>/", views.setup_app, name="setup_app"),
     path("setup/apps/<str:client_id>/delete/", views.delete_app, name="delete_app"),
+    path(
+        "setup/apps/<str:client_id>/certificate/",
+        views.setup_certificate,
+        name="setup_certificate",
+    ),
+    # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
+    path("setup/connect", views.device_verification, name="device_verification"),
     path("services/data/", views.api_versions, name="api_versions"),
     re_path(
         r"^services/data/v(?P<version>\d{2,3}\.\d)/?$", views.api_resources, name="api_resources"

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,17 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from playground.org import (
     authorization,
+    certificates,
     connected_apps,
+    devices,
     discovery,
     identity,
     keys,
     logins,
     rest_api,
 )
+from playground.org.client_authentication import DEVICE_AUTHORIZATION
 from playground.org.forms import AppSettingsForm, NewAppForm, initial_settings
-from playground.org.models import Org, OrgUser
+from playground.org.models import ConnectedApp, Org, OrgUser
 from playground.org.resource_server import check_bearer
-from playground.org.scopes import API_SCOPES, IDENTITY_SCOPES
+from playground.org.scopes import API_SCOPES, IDENTITY_SCOPES, describe
 from playground.org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
 from playground.org.server import back_channel_problem, get_server, oauth_error
 from playground.org.visitors import visitor_id
@@ -78,12 +84,18 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 def _start_url(request: HttpRequest) -> str:
     raw = request.POST.get("startURL") or request.GET.get("startURL") or ""
-    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests.
-    if raw.startswith(reverse("org:authorize")) and url_has_allowed_host_and_scheme(
-        raw, allowed_hosts=None
-    ):
+    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests
+    # and its device verification page.
+    targets = (reverse("org:authorize"), reverse("org:device_verification"))
+    if raw.startswith(targets) and url_has_allowed_host_and_scheme(raw, allowed_hosts=None):
         return raw
     return ""
+
+
+def _authorizing(start_url: str) -> bool:
+    # Only an authorization request counts a sign-in as fresh (prompt=login); a sign-in on
+    # the way to the device page must not satisfy a later prompt=login.
+    return start_url.startswith(reverse("org:authorize"))
 
 
 def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
@@ -93,6 +105,7 @@ def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
     prompts = set((query.get("prompt") or [""])[0].split())
     return {
         "start_url": start_url,
+        "for_device": start_url.startswith(reverse("org:device_verification")),
         # prompt=login asks for the password again; "continue as" would skip it.
         "offer_continue": "login" not in prompts,
         "app_name": app.name if app else "",
@@ -112,14 +125,14 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         signed_in = context["signed_in"]
         if request.POST.get("action") == "continue" and signed_in and context["offer_continue"]:
-            logins.sign_in(request.session, signed_in, for_authorization=bool(start_url))
+            logins.sign_in(request.session, signed_in, for_authorization=_authorizing(start_url))
             return _redirect(start_url or reverse("org:login"), after_post=True)
         username = request.POST.get("username", "")
         attempt = logins.check_password(
             username, request.POST.get("password", ""), address=request.META.get("REMOTE_ADDR", "")
         )
         if attempt.user is not None:
-            logins.sign_in(request.session, attempt.user, for_authorization=bool(start_url))
+            logins.sign_in(request.session, attempt.user, for_authorization=_authorizing(start_url))
             return _redirect(start_url or reverse("org:login"), after_post=True)
         context["login_hint"] = username[:256]
         context["failed"] = True
@@ -144,7 +157,22 @@ def token(request: HttpRequest) -> HttpResponse:
     problem = back_channel_problem(request)
     if problem is not None:
         return problem
+    if "grant_type" not in request.POST and request.POST.get("response_type") == "device_code":
+        # Salesforce starts its device flow here rather than at a device endpoint.
+        started: HttpResponse = get_server().create_endpoint_response(DEVICE_AUTHORIZATION, request)
+        return started
     response: HttpResponse = get_server().create_token_response(request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def device_authorization(request: HttpRequest) -> HttpResponse:
+    """RFC 8628 §3.1, the standard start of the device flow."""
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response(DEVICE_AUTHORIZATION, request)
     return response
 
 
@@ -315,15 +343,145 @@ def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("org:setup_app", client_id=client_id)
-    context = {
+    return _form_page(
+        render(
+            request,
+            "org/setup_app.html",
+            _app_page_context(request, owner, app, form),
+            status=400 if form.errors else 200,
+        )
+    )
+
+
+def _app_page_context(
+    request: HttpRequest, owner: str, app: ConnectedApp, form: AppSettingsForm, **extra: Any
+) -> dict[str, Any]:
+    return {
         **_setup_context(request, owner),
         "app": app,
         "form": form,
         "base_url": identity.base_url(),
+        "device_verification_url": devices.verification_uri(),
+        "jwt_certificate": certificates.facts(app.cert_pem) if app.cert_pem else None,
+        "saml_certificate": (
+            certificates.facts(app.saml_idp_cert_pem) if app.saml_idp_cert_pem else None
+        ),
+        **extra,
     }
-    return _form_page(
-        render(request, "org/setup_app.html", context, status=400 if form.errors else 200)
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A private key the visitor sees once, on the page that answers "Generate"."""
+
+    purpose: str
+    pem: str
+    filename: str
+
+    @property
+    def download_url(self) -> str:
+        return "data:application/x-pem-file;base64," + base64.b64encode(self.pem.encode()).decode()
+
+
+_CERTIFICATES: dict[str, tuple[str, str, Callable[..., str]]] = {
+    "jwt": ("cert_pem", "JWT bearer", connected_apps.generate_certificate_for),
+    "saml": (
+        "saml_idp_cert_pem",
+        "SAML identity provider",
+        connected_apps.generate_saml_idp_certificate_for,
+    ),
+}
+MAX_CERTIFICATE_UPLOAD = 64 * 1024
+
+
+@require_POST
+def setup_certificate(request: HttpRequest, client_id: str) -> HttpResponse:
+    """Generate a certificate (the private key is shown once), or upload a PEM file."""
+    owner = visitor_id(request.session)
+    which = _CERTIFICATES.get(request.POST.get("certificate", ""))
+    try:
+        app = connected_apps.owned_app(client_id, owner=owner)
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    if which is None:
+        messages.error(request, "Choose which certificate to change.")
+        return redirect("org:setup_app", client_id=app.client_id)
+    field, purpose, generate = which
+    if request.POST.get("action") == "generate":
+        pem = generate(client_id, owner=owner)
+        app.refresh_from_db()
+        filename = f"{request.POST['certificate']}-private-key.pem"
+        new_key = NewKey(purpose=purpose, pem=pem, filename=filename)
+        form = AppSettingsForm(initial=initial_settings(app))
+        context = _app_page_context(request, owner, app, form, new_key=new_key)
+        return _form_page(render(request, "org/setup_app.html", context))
+    upload = request.FILES.get("certificate_file")
+    problem = "Choose a PEM file to upload."
+    if upload is not None and upload.size is not None and upload.size <= MAX_CERTIFICATE_UPLOAD:
+        try:
+            text = upload.read().decode("ascii")
+            connected_apps.update_connected_app(client_id, owner=owner, **{field: text})
+        except UnicodeDecodeError:
+            problem = "This is not a PEM-encoded X.509 certificate."
+        except connected_apps.InvalidSetting as error:
+            problem = str(error)
+        else:
+            messages.success(request, f"Uploaded the {purpose} certificate.")
+            return redirect("org:setup_app", client_id=client_id)
+    messages.error(request, problem)
+    return redirect("org:setup_app", client_id=client_id)
+
+
+@require_http_methods(["GET", "POST"])
+def device_verification(request: HttpRequest) -> HttpResponse:
+    """RFC 8628 §3.3: a person signs in, types the code their device shows (or follows the
+    link with it filled in), and allows or denies the device."""
+    params = request.POST if request.method == "POST" else request.GET
+    typed = params.get("user_code", "")[:32]
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        here = reverse("org:device_verification")
+        if typed.strip():
+            here += "?" + urlencode({"user_code": typed})
+        return _redirect(authorization.login_url(here), after_post=request.method == "POST")
+    context: dict[str, Any] = {"signed_in": user, "typed": typed, "step": "enter"}
+    if not typed.strip():
+        return _device_page(request, context)
+    found = devices.look_up(
+        typed,
+        session_key=visitor_id(request.session),
+        address=request.META.get("REMOTE_ADDR", ""),
     )
+    if found.throttled:
+        return _device_page(request, {**context, "step": "throttled"}, status=429)
+    if found.device is None:
+        return _device_page(request, {**context, "invalid": True}, status=400)
+    device = found.device
+    code = devices.normalise(typed) or ""
+    context.update(
+        step="confirm",
+        device=device,
+        user_code=devices.display(code),
+        scopes=describe(device.scope),
+        permitted=device.app.user_is_permitted(user),
+    )
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    if decision not in {authorization.ALLOW, authorization.DENY}:
+        return _device_page(request, context)
+    allow = decision == authorization.ALLOW
+    if allow and not context["permitted"]:
+        return _device_page(request, context, status=403)
+    if not devices.decide(
+        device, user=user, approved=allow, auth_time=logins.auth_time(request.session)
+    ):
+        return _device_page(request, {**context, "step": "enter", "invalid": True}, status=400)
+    return _device_page(request, {**context, "step": "allowed" if allow else "denied"})
+
+
+def _device_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return _form_page(render(request, "org/device.html", context, status=status))
 
 
 @require_POST

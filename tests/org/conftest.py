@@ -4,11 +4,18 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
 from django.test import Client
+from django.utils import timezone
 
 from playground.org.connected_apps import IssuedApp, create_connected_app
 from playground.org.seed import seed_org
@@ -24,9 +31,59 @@ INTROSPECT = "/services/oauth2/introspect"
 USERINFO = "/services/oauth2/userinfo"
 
 
+DEVICE_AUTHORIZE = "/services/oauth2/device/authorize"
+DEVICE_PAGE = "/setup/connect"
+
+
 @pytest.fixture
 def org(db):
     return seed_org()
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A private key and a self-signed certificate for it, as an app or an IdP holds."""
+
+    private_key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+
+    @property
+    def certificate_pem(self) -> str:
+        return self.certificate.public_bytes(Encoding.PEM).decode()
+
+
+def make_key_pair(common_name: str = "test signer", *, days: int = 30) -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = timezone.now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    return KeyPair(private_key=key, certificate=certificate)
+
+
+@pytest.fixture(scope="session")
+def app_keys() -> KeyPair:
+    """The key the app under test signs JWT bearer assertions with."""
+    return make_key_pair("JWT bearer test app")
+
+
+@pytest.fixture(scope="session")
+def idp_keys() -> KeyPair:
+    """The key of the SAML identity provider the app under test trusts."""
+    return make_key_pair("SAML test identity provider")
+
+
+@pytest.fixture(scope="session")
+def attacker_keys() -> KeyPair:
+    return make_key_pair("attacker")
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -115,6 +172,13 @@ class Org:
         assert response.status_code == 200, response.content
         body: dict[str, Any] = response.json()
         return body
+
+    def device_page(self, user_code: str | None = None, **form):
+        """The device verification page: GET with ?user_code=, or POST a decision."""
+        if form:
+            return self.client.post(DEVICE_PAGE, {"user_code": user_code or "", **form})
+        query = "?" + urlencode({"user_code": user_code}) if user_code is not None else ""
+        return self.client.get(DEVICE_PAGE + query)
 
     def introspect(self, app: IssuedApp, token: str) -> dict[str, Any]:
         response = self.post(

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground.org.connected_apps import create_connected_app
+from playground.org.connected_apps import DEVICE_CODE, create_connected_app
 from playground.org.seed import seed_org
 
 
@@ -58,3 +59,74 @@ def test_a_bad_redirect_uri_stays_on_the_error_page(live_server, page: Page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("This sign-in cannot continue")
     assert page.url.startswith(live_server.url)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_device_flow_person_allows_on_setup_connect_and_the_device_gets_tokens(
+    live_server, page: Page, settings
+):
+    settings.HANDSHAKE_BASE_URL = live_server.url
+    seed_org()
+    app = create_connected_app(
+        name="Living Room TV",
+        grants=[DEVICE_CODE, "refresh_token"],
+        scopes=["api", "refresh_token"],
+    )
+    token_url = live_server.url + "/services/oauth2/token"
+    started = httpx.post(
+        live_server.url + "/services/oauth2/device/authorize",
+        data={"client_id": app.client_id, "scope": "api refresh_token"},
+    ).json()
+    poll = {"grant_type": DEVICE_CODE, "device_code": started["device_code"]}
+    poll["client_id"] = app.client_id
+    pending = httpx.post(token_url, data=poll)
+
+    page.goto(started["verification_uri_complete"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_text("to connect a device to your account")).to_be_visible()
+    page.get_by_label("Username").fill("ada@handshake.example")
+    page.get_by_label("Password").fill("handshake-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connect this device?")
+    expect(page.get_by_text(started["user_code"], exact=True)).to_be_visible()
+    expect(page.get_by_text("Living Room TV")).to_be_visible()
+    page.get_by_role("button", name="Allow", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Device connected")
+    tokens = httpx.post(token_url, data=poll)
+
+    assert pending.status_code == 400
+    assert pending.json()["error"] == "authorization_pending"
+    assert tokens.status_code == 200, tokens.text
+    assert tokens.json()["access_token"].startswith("00D")
+    assert "refresh_token" in tokens.json()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_device_page_takes_a_typed_code_in_lower_case_without_the_dash(
+    live_server, page: Page, settings
+):
+    settings.HANDSHAKE_BASE_URL = live_server.url
+    seed_org()
+    app = create_connected_app(name="Printer", grants=[DEVICE_CODE], scopes=["api"])
+    started = httpx.post(
+        live_server.url + "/services/oauth2/token",
+        data={"response_type": "device_code", "client_id": app.client_id, "scope": "api"},
+    ).json()
+
+    page.goto(started["verification_uri"])
+    page.get_by_label("Username").fill("grace@handshake.example")
+    page.get_by_label("Password").fill("handshake-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connect a device")
+    page.get_by_label("Code from your device").fill(started["user_code"].replace("-", "").lower())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Deny", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Device refused")
+    poll = httpx.post(
+        live_server.url + "/services/oauth2/token",
+        data={"grant_type": "device", "client_id": app.client_id, "code": started["device_code"]},
+    )
+    assert poll.json()["error"] == "access_denied"

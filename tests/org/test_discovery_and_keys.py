@@ -53,7 +53,15 @@ def test_e2_discovery_describes_what_the_org_implements(client, org, settings):
         "client_credentials",
         "implicit",
         "password",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        "urn:ietf:params:oauth:grant-type:saml2-bearer",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+        # Salesforce's own names for its device poll and its older SAML assertion flow.
+        "device",
+        "assertion",
     }
+    assert meta["device_authorization_endpoint"] == base + "/services/oauth2/device/authorize"
     assert {"api", "refresh_token", "openid"} <= set(meta["scopes_supported"])
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.org.conftest import AUTHORIZE
+from playground.org.connected_apps import DEVICE_CODE
+from tests.org.conftest import AUTHORIZE, DEVICE_AUTHORIZE
 
-BROWSER_PAGES = ["login", "consent", "error", "setup"]
+BROWSER_PAGES = ["login", "consent", "error", "setup", "device", "device-confirm"]
 
 
 @pytest.fixture
@@ -14,6 +15,11 @@ def page(oauth):
             return oauth.client.get("/login/")
         if name == "setup":
             return oauth.client.get("/setup/")
+        if name.startswith("device"):
+            app = oauth.app(grants=[DEVICE_CODE])
+            started = oauth.post(DEVICE_AUTHORIZE, {"client_id": app.client_id}).json()
+            oauth.sign_in()
+            return oauth.device_page(started["user_code"] if name == "device-confirm" else None)
         app = oauth.app()
         if name == "error":
             return oauth.authorize(app, redirect_uri="https://evil.test/cb")

@@ -3,14 +3,17 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from bench.servers import sqlite_site
-from playground.org import codes
+from playground.org import assertions, codes
+from playground.org.connected_apps import DEVICE_CODE
 from playground.org.models import AuthorizationCode
 
 RACERS = 12
@@ -32,7 +35,9 @@ def server():
         yield base_url
 
 
-def _app(base_url: str) -> dict[str, str]:
+def _app(
+    base_url: str, grants: tuple[str, ...] = ("authorization_code", "refresh_token")
+) -> dict[str, str]:
     """Create an app through the Setup page, as a person would."""
     with httpx.Client(base_url=base_url) as browser:
         setup = browser.get("/setup/")
@@ -42,7 +47,7 @@ def _app(base_url: str) -> dict[str, str]:
                 "csrfmiddlewaretoken": _csrf(setup.text),
                 "name": "Racer",
                 "redirect_uris": CALLBACK,
-                "grants": ["authorization_code", "refresh_token"],
+                "grants": list(grants),
                 "scopes": ["api", "refresh_token"],
                 "rotate_refresh_tokens": "on",
             },
@@ -150,6 +155,52 @@ def test_a_rotating_refresh_token_used_by_racing_requests_wins_once(server):
     assert _introspect(server, app, winner["refresh_token"]) == {"active": False}
 
 
+def _approve_device(base_url: str, user_code: str) -> None:
+    """A person signs in at /setup/connect and clicks Allow."""
+    with httpx.Client(base_url=base_url) as browser:
+        to_login = browser.get("/setup/connect", params={"user_code": user_code})
+        login_page = browser.get(to_login.headers["Location"])
+        start_url = parse_qs(urlsplit(to_login.headers["Location"]).query)["startURL"][0]
+        signed_in = browser.post(
+            "/login/",
+            data={
+                "csrfmiddlewaretoken": _csrf(login_page.text),
+                "username": "ada@handshake.example",
+                "password": "handshake-demo",
+                "startURL": start_url,
+            },
+        )
+        confirm = browser.get(signed_in.headers["Location"])
+        allowed = browser.post(
+            "/setup/connect",
+            data={
+                "csrfmiddlewaretoken": _csrf(confirm.text),
+                "user_code": user_code,
+                "decision": "allow",
+            },
+        )
+        assert "Device connected" in allowed.text
+
+
+def test_a_device_code_polled_by_racing_requests_is_redeemed_exactly_once(server):
+    app = _app(server, grants=(DEVICE_CODE, "refresh_token"))
+    started = httpx.post(
+        server + "/services/oauth2/device/authorize",
+        data={"client_id": app["client_id"], "scope": "api refresh_token"},
+    ).json()
+    _approve_device(server, started["user_code"])
+    form = {
+        "grant_type": DEVICE_CODE,
+        "device_code": started["device_code"],
+        "client_id": app["client_id"],
+    }
+
+    responses = _race(server, form)
+
+    assert sorted(r.status_code for r in responses) == [200] + [400] * (RACERS - 1)
+    assert {r.json()["error"] for r in responses if r.status_code == 400} == {"invalid_grant"}
+
+
 @pytest.mark.django_db
 def test_the_conditional_update_lets_only_the_first_redemption_through(oauth):
     app = oauth.app()
@@ -159,3 +210,14 @@ def test_the_conditional_update_lets_only_the_first_redemption_through(oauth):
 
     assert codes.redeem_code(one_copy) is True
     assert codes.redeem_code(another_copy) is False
+
+
+@pytest.mark.django_db
+def test_an_assertion_id_is_spent_once():
+    until = timezone.now() + timedelta(minutes=5)
+
+    first = assertions.spend("saml", "3MVG9app", "_id", until=until)
+    second = assertions.spend("saml", "3MVG9app", "_id", until=until)
+    another_issuer = assertions.spend("saml", "3MVG9other", "_id", until=until)
+
+    assert (first, second, another_issuer) == (True, False, True)

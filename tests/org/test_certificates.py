@@ -1,0 +1,223 @@
+"""Certificates of connected apps in Setup: generated (private key shown once, kept sealed
+for the playground) or uploaded, for the JWT bearer and SAML bearer flows."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from urllib.parse import urlencode
+
+import jwt
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, load_pem_private_key
+from cryptography.x509.oid import NameOID
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from playground.org.connected_apps import (
+    JWT_BEARER,
+    InvalidSetting,
+    NotYourApp,
+    certificate_key_of,
+    create_connected_app,
+    generate_certificate_for,
+    generate_saml_idp_certificate_for,
+    saml_idp_key_of,
+    update_connected_app,
+)
+from playground.org.models import ConnectedApp
+from playground.org.visitors import visitor_id
+from tests.org.conftest import ADA, TOKEN, make_key_pair
+
+KEY_IN_PAGE = re.compile(r'<textarea id="new-private-key"[^>]*>([^<]+)</textarea>')
+
+
+def _my_app(client, **settings) -> ConnectedApp:
+    client.get("/setup/")
+    owner = visitor_id(client.session)
+    settings.setdefault("grants", [JWT_BEARER])
+    issued = create_connected_app(name="Signer", owner=owner, **settings)
+    return ConnectedApp.objects.get(client_id=issued.client_id)
+
+
+def _matches(private_key: rsa.RSAPrivateKey, certificate_pem: str) -> bool:
+    public = x509.load_pem_x509_certificate(certificate_pem.encode()).public_key()
+    assert isinstance(public, rsa.RSAPublicKey)
+    return public.public_numbers() == private_key.public_key().public_numbers()
+
+
+def test_generate_in_setup_shows_the_private_key_once(client, org):
+    app = _my_app(client, grants=[JWT_BEARER])
+    path = f"/setup/apps/{app.client_id}/certificate/"
+
+    generated = client.post(path, {"certificate": "jwt", "action": "generate"})
+    later = client.get(f"/setup/apps/{app.client_id}/")
+
+    html = generated.content.decode()
+    assert generated.status_code == 200
+    assert generated.headers["Cache-Control"] == "no-store"
+    found = KEY_IN_PAGE.search(html)
+    assert found is not None
+    pem = unescape(found[1])
+    private_key = load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(private_key, rsa.RSAPrivateKey)
+    app.refresh_from_db()
+    assert _matches(private_key, app.cert_pem)
+    assert 'download="jwt-private-key.pem"' in html
+    assert "PRIVATE KEY" not in later.content.decode()
+    assert "SHA-256 fingerprint" in later.content.decode()
+
+
+def test_the_generated_key_signs_assertions_the_org_accepts(client, org, settings):
+    app = _my_app(client, grants=[JWT_BEARER], pre_authorize=[ADA])
+    owner = visitor_id(client.session)
+    pem = generate_certificate_for(app.client_id, owner=owner)
+    key = certificate_key_of(app.client_id, owner=owner)
+    assert key is not None
+    claims = {
+        "iss": app.client_id,
+        "sub": ADA,
+        "aud": settings.HANDSHAKE_BASE_URL,
+        "exp": int(time.time()) + 60,
+    }
+
+    response = client.post(
+        TOKEN,
+        urlencode({"grant_type": JWT_BEARER, "assertion": jwt.encode(claims, key, "RS256")}),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert pem.startswith("-----BEGIN PRIVATE KEY-----")
+    assert response.status_code == 200, response.content
+
+
+def test_the_private_key_is_sealed_at_rest_and_handed_out_loaded(org):
+    issued = create_connected_app(name="Sealed", owner="me", grants=[JWT_BEARER])
+    pem = generate_certificate_for(issued.client_id, owner="me")
+    app = ConnectedApp.objects.get(client_id=issued.client_id)
+
+    assert app.sealed_cert_key
+    assert "PRIVATE KEY" not in app.sealed_cert_key
+    assert pem not in app.sealed_cert_key
+    key = certificate_key_of(issued.client_id, owner="me")
+    assert isinstance(key, rsa.RSAPrivateKey)
+    assert _matches(key, app.cert_pem)
+
+
+def test_a_saml_identity_provider_certificate_can_be_generated_too(org):
+    issued = create_connected_app(name="SAML", owner="me", grants=[JWT_BEARER])
+
+    generate_saml_idp_certificate_for(issued.client_id, owner="me")
+
+    app = ConnectedApp.objects.get(client_id=issued.client_id)
+    key = saml_idp_key_of(issued.client_id, owner="me")
+    assert key is not None
+    assert _matches(key, app.saml_idp_cert_pem)
+    assert certificate_key_of(issued.client_id, owner="me") is None
+
+
+def test_uploading_another_certificate_forgets_the_generated_key(org):
+    issued = create_connected_app(name="Swap", owner="me", grants=[JWT_BEARER])
+    generate_certificate_for(issued.client_id, owner="me")
+
+    update_connected_app(issued.client_id, owner="me", cert_pem=make_key_pair().certificate_pem)
+
+    assert certificate_key_of(issued.client_id, owner="me") is None
+
+
+def test_saving_settings_unchanged_keeps_the_generated_key(client, org):
+    app = _my_app(client)
+    owner = visitor_id(client.session)
+    generate_certificate_for(app.client_id, owner=owner)
+    app.refresh_from_db()
+
+    update_connected_app(app.client_id, owner=owner, cert_pem=app.cert_pem.strip())
+
+    assert certificate_key_of(app.client_id, owner=owner) is not None
+
+
+def test_nobody_else_can_generate_or_read_a_key_for_my_app(org):
+    issued = create_connected_app(name="Mine", owner="me", grants=[JWT_BEARER])
+
+    with pytest.raises(NotYourApp):
+        generate_certificate_for(issued.client_id, owner="someone else")
+    with pytest.raises(NotYourApp):
+        certificate_key_of(issued.client_id, owner="someone else")
+
+
+def test_uploading_a_pem_file_in_setup(client, org):
+    app = _my_app(client)
+    pem = make_key_pair().certificate_pem
+    upload = SimpleUploadedFile("idp.pem", pem.encode(), content_type="application/x-pem-file")
+
+    response = client.post(
+        f"/setup/apps/{app.client_id}/certificate/",
+        {"certificate": "saml", "action": "upload", "certificate_file": upload},
+    )
+
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.saml_idp_cert_pem.strip() == pem.strip()
+
+
+@pytest.mark.parametrize(
+    "content", [b"not a certificate", b"\xff\xfe binary", b"-----BEGIN CERTIFICATE-----\nAA\n"]
+)
+def test_uploading_something_else_is_a_clear_error(client, org, content):
+    app = _my_app(client)
+    upload = SimpleUploadedFile("x.pem", content)
+
+    response = client.post(
+        f"/setup/apps/{app.client_id}/certificate/",
+        {"certificate": "jwt", "action": "upload", "certificate_file": upload},
+        follow=True,
+    )
+
+    assert "not a PEM-encoded X.509 certificate" in response.content.decode()
+    app.refresh_from_db()
+    assert app.cert_pem == ""
+
+
+def test_a_certificate_without_an_rsa_key_is_refused(org):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ec")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+
+    with pytest.raises(InvalidSetting, match="RSA"):
+        create_connected_app(name="EC", cert_pem=certificate.public_bytes(Encoding.PEM).decode())
+
+
+def test_someone_elses_app_has_no_certificate_page(client, org):
+    issued = create_connected_app(name="Theirs", owner="them", grants=[JWT_BEARER])
+
+    response = client.post(
+        f"/setup/apps/{issued.client_id}/certificate/", {"certificate": "jwt", "action": "generate"}
+    )
+
+    assert response.status_code == 404
+    assert ConnectedApp.objects.get(client_id=issued.client_id).cert_pem == ""
+
+
+def test_the_settings_page_explains_both_certificates(client, org):
+    app = _my_app(client)
+
+    html = client.get(f"/setup/apps/{app.client_id}/").content.decode()
+
+    assert "JWT bearer: your app's certificate" in html
+    assert "SAML bearer: your identity provider's certificate" in html
+    assert "Generate a certificate and key" in html
+    assert "Device verification page" in html
