@@ -1,4 +1,4 @@
-"""panva's openid-client (OpenID-certified) drives the org end to end.
+"""panva's openid-client (OpenID-certified) drives the org end to end, device flow included.
 
 The Node script does the protocol; Playwright plays the person who signs in and clicks
 Allow. Everything the client library verifies — discovery, state, iss, PKCE, the id_token's
@@ -91,6 +91,18 @@ def _sign_in_and_allow(page: Page, url: str, callback_prefix: str) -> str:
     return landed[0]
 
 
+def _approve_device(page: Page, verification_uri: str, user_code: str) -> None:
+    # The person opens the link on a second device; this browser is still signed in.
+    page.goto(f"{verification_uri}?user_code={user_code}")
+    if page.get_by_label("Username").count():
+        page.get_by_label("Username").fill("ada@handshake.example")
+        page.get_by_label("Password").fill("handshake-demo")
+        page.get_by_role("button", name="Sign in").click()
+    if page.get_by_role("button", name="Continue").count():
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Allow").click()
+
+
 def test_openid_client_completes_every_flow_against_the_org(page: Page):
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
@@ -109,6 +121,12 @@ def test_openid_client_completes_every_flow_against_the_org(page: Page):
             "--scope=api",
             "--scope=refresh_token",
         )
+        device = _app(
+            env,
+            "--name=openid-client device",
+            "--grant=urn:ietf:params:oauth:grant-type:device_code",
+            "--scope=api",
+        )
         machine = _app(
             env,
             "--name=openid-client machine",
@@ -125,6 +143,8 @@ def test_openid_client_completes_every_flow_against_the_org(page: Page):
                 "WEB_CLIENT_SECRET": web["client_secret"],
                 "CC_CLIENT_ID": machine["client_id"],
                 "CC_CLIENT_SECRET": machine["client_secret"],
+                "DEVICE_CLIENT_ID": device["client_id"],
+                "DEVICE_CLIENT_SECRET": device["client_secret"],
             }
             client = NodeClient(node_env)
             try:
@@ -164,6 +184,11 @@ def test_openid_client_completes_every_flow_against_the_org(page: Page):
                     "has_refresh_token": False,
                     "active": True,
                 }
+                started = client.next_step()
+                assert started["step"] == "device"
+                assert started["verification_uri"] == issuer + "/setup/connect"
+                _approve_device(page, started["verification_uri"], started["user_code"])
+                assert client.next_step() == {"step": "device_token", "has_access_token": True}
                 assert client.next_step() == {"step": "done"}
             finally:
                 client.stop()
