@@ -375,7 +375,7 @@ def _clean_certificate(field: str, value: str | None) -> str:
     return pem + "\n"
 
 
-def generate_certificate_for(client_id: str, *, owner: str) -> str:
+def generate_certificate_for(client_id: str, owner: str) -> str:
     """Give the app a new certificate for JWT bearer assertions; returns its private key.
 
     The key comes back in PEM once, for the visitor to download, and is also kept sealed
@@ -386,18 +386,18 @@ def generate_certificate_for(client_id: str, *, owner: str) -> str:
     return _generate(client_id, owner=owner, field="cert_pem", purpose="JWT bearer")
 
 
-def generate_saml_idp_certificate_for(client_id: str, *, owner: str) -> str:
+def generate_saml_idp_certificate_for(client_id: str, owner: str) -> str:
     """The same for the SAML identity provider the app trusts: the playground then plays
     that identity provider and signs SAML assertions with the returned key."""
     return _generate(client_id, owner=owner, field="saml_idp_cert_pem", purpose="SAML IdP")
 
 
-def certificate_key_of(client_id: str, *, owner: str) -> rsa.RSAPrivateKey | None:
+def certificate_key_of(client_id: str, owner: str) -> rsa.RSAPrivateKey | None:
     """The private key of a certificate the org generated for the app, or None."""
     return _sealed_key(owned_app(client_id, owner=owner).sealed_cert_key)
 
 
-def saml_idp_key_of(client_id: str, *, owner: str) -> rsa.RSAPrivateKey | None:
+def saml_idp_key_of(client_id: str, owner: str) -> rsa.RSAPrivateKey | None:
     return _sealed_key(owned_app(client_id, owner=owner).sealed_saml_idp_key)
 
 

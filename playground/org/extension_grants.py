@@ -38,6 +38,7 @@ from playground.org.connected_apps import DEVICE_CODE, JWT_BEARER, SAML2_BEARER,
 from playground.org.errors import InvalidGrant, InvalidRequest
 from playground.org.identity import base_url
 from playground.org.models import ConnectedApp, DeviceAuthorization, OrgUser
+from playground.org.scopes import REFRESH_SCOPES
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ class _AssertionGrant(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]
         user, scope = assertions.approved_user(app, username)
         self.request.client = app
         self.request.user = user
-        # Salesforce ignores the scope parameter here: the approval decides.
-        self.request.scope = scope
+        # Salesforce ignores the scope parameter here: the approval decides. No refresh
+        # token is issued, so the refresh scopes are left out of what the token can do.
+        self.request.scope = " ".join(s for s in scope.split() if s not in REFRESH_SCOPES) or scope
 
     def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
         spent = self.spent
