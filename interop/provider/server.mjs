@@ -1,17 +1,13 @@
 // A second, independent OpenID provider for the playground's external-server tests: panva's
 // oidc-provider (OpenID Certified), with one confidential client, on a loopback port.
 //
-// Environment: PORT (required), CLIENT_ID, CLIENT_SECRET, REDIRECT_URI.
+// Environment: PORT (0 or unset: the system picks a free one, so two starts never race for a
+// port), CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, CLIENT_AUTH.
 // Prints one line, "listening <issuer>", once it accepts connections.
+import http from "node:http";
 import Provider from "oidc-provider";
 
 const env = process.env;
-const port = Number(env.PORT);
-if (!port) {
-  console.error("Set PORT to a free loopback port.");
-  process.exit(2);
-}
-const issuer = `http://127.0.0.1:${port}`;
 
 const configuration = {
   clients: [
@@ -50,8 +46,15 @@ const configuration = {
   }),
 };
 
-const provider = new Provider(issuer, configuration);
-const server = provider.listen(port, "127.0.0.1", () => {
+// The issuer names the port, so the provider is made once the socket is bound.
+const server = http.createServer();
+server.on("error", (error) => {
+  console.error(`cannot listen: ${error.message}`);
+  process.exit(1);
+});
+server.listen(Number(env.PORT || 0), "127.0.0.1", () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  server.on("request", new Provider(issuer, configuration).callback());
   console.log(`listening ${issuer}`);
 });
 

@@ -4,7 +4,6 @@ import os
 import re
 import select
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -103,12 +102,6 @@ class RunningProvider:
     process: subprocess.Popen[str]
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _stop(process):
     # Stopped by its own process id, nothing broader.
     if process.poll() is None:
@@ -130,10 +123,9 @@ def oidc_provider():
     started = []
 
     def start(redirect_uri, *, client_auth="client_secret_basic"):
-        port = _free_port()
         environment = {
             **os.environ,
-            "PORT": str(port),
+            "PORT": "0",  # the provider binds a free port itself and prints its issuer
             "CLIENT_ID": PROVIDER_CLIENT_ID,
             "CLIENT_SECRET": PROVIDER_CLIENT_SECRET,
             "REDIRECT_URI": redirect_uri,
@@ -150,7 +142,8 @@ def oidc_provider():
         started.append(process)
         stdout = process.stdout
         assert stdout is not None
-        deadline = time.monotonic() + 20
+        # Generous: a CI machine running the browser tests beside it can be slow to start Node.
+        deadline = time.monotonic() + 60
         output = []
         while time.monotonic() < deadline:
             ready, _, _ = select.select([stdout], [], [], 0.5)
@@ -162,8 +155,12 @@ def oidc_provider():
                         line.split()[1], PROVIDER_CLIENT_ID, PROVIDER_CLIENT_SECRET, process
                     )
             if process.poll() is not None:
+                output.append(stdout.read())
                 break
-        raise AssertionError("oidc-provider did not start:\n" + "".join(output))
+        _stop(process)
+        raise AssertionError(
+            f"oidc-provider did not start (exit code {process.returncode}):\n" + "".join(output)
+        )
 
     yield start
     for process in started:
