@@ -1,5 +1,5 @@
 """JWT bearer flow (RFC 7523) as Salesforce runs it, end to end over HTTP, and catalogue
-rows D4 and H6: every forged or out-of-range assertion is refused with invalid_grant."""
+rows B10, D4 and H6: every forged or out-of-range assertion is refused with invalid_grant."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.utils import timezone
 
 from playground.org.connected_apps import JWT_BEARER
 from playground.org.models import Org
@@ -304,6 +306,90 @@ def test_d4_without_jti_an_assertion_may_be_used_until_it_expires(oauth, app, ap
 def test_d4_garbage_assertions_are_refused_never_a_500(oauth, app):
     for value in ["x", "a.b.c", "e30.e30.", "..", "eyJhbGciOiJSUzI1NiJ9." + "A" * 5000 + ".x"]:
         refused(exchange(oauth, value))
+
+
+# Catalogue B10: assertion claims at the token endpoint ------------------------------------
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """The org's clock held at a whole second, so "61 s ahead" is exactly that when checked."""
+    now = datetime.fromtimestamp(int(time.time()), tz=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return int(now.timestamp())
+
+
+@pytest.mark.parametrize(
+    ("changes", "description"),
+    [
+        pytest.param(
+            {"aud": "https://login.salesforce.com"}, "audience is invalid", id="aud-other-server"
+        ),
+        # Salesforce's words for an exp out of range, misleading as they are: no code here.
+        pytest.param({"exp": -300}, "expired authorization code", id="exp-5-min-ago"),
+        pytest.param({"sub": None}, "invalid assertion", id="no-sub"),
+        pytest.param({"nbf": 61}, "invalid assertion", id="nbf-61-s-ahead"),
+        pytest.param({"nbf": 600}, "invalid assertion", id="nbf-10-min-ahead"),
+    ],
+)
+def test_b10_jwt_bearer_assertion_with_bad_claims_is_an_invalid_grant(
+    oauth, app, app_keys, settings, frozen_now, changes, description
+):
+    """The grant side of B10 (RFC 7523 §3). The org has no private_key_jwt client
+    authentication (discovery lists only client secrets and none), so the catalogue's
+    401 invalid_client half has nothing to test beyond the next test's refusal."""
+    relative = {"exp", "nbf"}
+    claims = {
+        name: frozen_now + value if name in relative else value for name, value in changes.items()
+    }
+
+    refused(exchange(oauth, assertion(app, settings, app_keys, **claims)), description)
+
+
+def test_b10_nbf_eight_seconds_ahead_is_accepted_as_clock_skew(
+    oauth, app, app_keys, settings, frozen_now
+):
+    value = assertion(app, settings, app_keys, nbf=frozen_now + 8, exp=frozen_now + 120)
+
+    response = exchange(oauth, value)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["token_type"] == "Bearer"
+
+
+def test_b10_a_private_key_jwt_client_assertion_does_not_authenticate_a_client(
+    oauth, app_keys, settings
+):
+    client = oauth.app(grants=["client_credentials"], run_as=ADA, cert_pem=app_keys.certificate_pem)
+    now = int(time.time())
+    # RFC 7523 §2.2 / §3: a well-formed client assertion, signed with the app's own key.
+    client_assertion = jwt.encode(
+        {
+            "iss": client.client_id,
+            "sub": client.client_id,
+            "aud": settings.HANDSHAKE_BASE_URL + "/services/oauth2/token",
+            "exp": now + 60,
+            "jti": "b10-client-assertion",
+        },
+        app_keys.private_key,
+        algorithm="RS256",
+    )
+    discovery = oauth.client.get("/.well-known/openid-configuration").json()
+
+    response = oauth.post(
+        "/services/oauth2/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": client.client_id,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": client_assertion,
+        },
+    )
+
+    assert "private_key_jwt" not in discovery["token_endpoint_auth_methods_supported"]
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert "access_token" not in response.json()
 
 
 # Catalogue H6: clock skew ------------------------------------------------------------------
