@@ -5,16 +5,27 @@ in HTTP Basic (client_secret_basic); a secret that is sent is always checked, ev
 the app does not require one; a public app, an app with "Require Secret" off for the
 flow, or a flow whose request proves itself (assertions, device codes, asset tokens), may
 send its consumer key alone.
+
+At the token endpoint, a client_id that keeps failing to authenticate from one address is
+answered 429 for a while (RFC 6819 §4.4.1.12).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from django.utils import timezone
 
+from playground.org import throttles
 from playground.org.connected_apps import DEVICE_CODE, JWT_BEARER, SAML2_BEARER, TOKEN_EXCHANGE
-from playground.org.errors import InvalidClientCredentials, InvalidClientId, InvalidRequest
+from playground.org.errors import (
+    InvalidClientCredentials,
+    InvalidClientId,
+    InvalidRequest,
+    TemporarilyUnavailable,
+)
 from playground.org.models import ConnectedApp
 
 TOKEN = "token"
@@ -31,11 +42,52 @@ PROOF_CARRYING_GRANTS = frozenset(
 )
 
 
+# RFC 6819 §4.4.1.12: rate-limit clients that send many invalid requests. Counted per
+# presented client_id and address, so other apps, and other people behind the same address
+# (a classroom behind NAT, each trainee with an app of their own), are never slowed. A
+# short lock-out lets someone who fixed a mistyped secret go on within a minute; while the
+# window lasts, each further failure locks again at once.
+CLIENT_FAILURE_LIMIT = throttles.Limit(
+    failures=30, window=timedelta(minutes=10), lockout=timedelta(minutes=1)
+)
+MAX_PRESENTED_CLIENT_ID = 256
+
+
 def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp | None:
     """The authenticated app (None only at the revocation endpoint, for a bare token).
 
     `request` is authlib's OAuth2Request; `find_app` looks an app up by consumer key.
+    Raises TemporarilyUnavailable at the token endpoint while the presented client_id is
+    locked out from the caller's address.
     """
+    if endpoint != TOKEN:
+        return _authenticate(request, endpoint=endpoint, find_app=find_app)
+    key = throttles.key_of(
+        "token-client", _presented_client_id(request), getattr(request, "remote_address", "")
+    )
+    now = timezone.now()
+    until = throttles.locked_until(key, now=now)
+    if until is not None:
+        raise TemporarilyUnavailable(retry_after=throttles.retry_after(until, now=now))
+    try:
+        return _authenticate(request, endpoint=endpoint, find_app=find_app)
+    except (InvalidClientId, InvalidClientCredentials):
+        throttles.record_failure(key, CLIENT_FAILURE_LIMIT, now=now)
+        raise
+
+
+def _presented_client_id(request: Any) -> str:
+    """The client_id the caller claims, checked or not: what the lock-out is keyed on."""
+    presented = request.form.get("client_id") or ""
+    if (request.headers.get("Authorization") or "")[:6].lower() == "basic ":
+        try:
+            presented = extract_basic_authorization(request.headers)[0] or ""
+        except (UnicodeDecodeError, ValueError):
+            presented = ""
+    return str(presented)[:MAX_PRESENTED_CLIENT_ID]
+
+
+def _authenticate(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp | None:
     header = request.headers.get("Authorization") or ""
     uses_basic = header[:6].lower() == "basic "
     basic_id, basic_secret = None, None

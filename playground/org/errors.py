@@ -42,6 +42,25 @@ class InvalidClientCredentials(OrgError):
         return headers
 
 
+class TemporarilyUnavailable(OrgError):
+    # Too many failed client authentications from one client_id and address. RFC 6749 §5.2
+    # has no code for this; temporarily_unavailable is its §4.1.2.1 name for "try later",
+    # and 429 with Retry-After is RFC 6585 §4. invalid_client would tell a client whose
+    # secret is right that it is wrong.
+    error = "temporarily_unavailable"
+    description = "too many failed client authentications, try again later"
+    status_code = 429
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = super().get_headers()
+        headers.append(("Retry-After", str(self.retry_after)))
+        return headers
+
+
 class RedirectUriMissing(OrgError):
     error = "redirect_uri_missing"
     description = "redirect_uri must be provided"

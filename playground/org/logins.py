@@ -40,6 +40,8 @@ _SECURITY_TOKEN_LENGTHS = range(16, 33)
 class SignInAttempt:
     user: OrgUser | None
     locked: bool
+    # Seconds until a lock-out ends, for Retry-After; 0 when not locked.
+    retry_after: int = 0
 
 
 def check_password(username: str, password: str, *, address: str) -> SignInAttempt:
@@ -50,12 +52,18 @@ def check_password(username: str, password: str, *, address: str) -> SignInAttem
         return SignInAttempt(user=None, locked=False)
     key = throttles.key_of(username.strip().lower(), address)
     now = timezone.now()
-    if throttles.is_locked(key, now=now):
-        return SignInAttempt(user=None, locked=True)
+    until = throttles.locked_until(key, now=now)
+    if until is not None:
+        return SignInAttempt(
+            user=None, locked=True, retry_after=throttles.retry_after(until, now=now)
+        )
     user = _authenticate(username, password)
     if user is None:
-        locked = throttles.record_failure(key, PASSWORD_LIMIT, now=now)
-        return SignInAttempt(user=None, locked=locked)
+        if throttles.record_failure(key, PASSWORD_LIMIT, now=now):
+            return SignInAttempt(
+                user=None, locked=True, retry_after=throttles.retry_after(now + LOCKOUT, now=now)
+            )
+        return SignInAttempt(user=None, locked=False)
     throttles.clear(key)
     return SignInAttempt(user=user, locked=False)
 

@@ -8,6 +8,7 @@ the table holds no usernames or addresses in clear.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,8 +30,21 @@ def key_of(*parts: str) -> str:
 
 
 def is_locked(key: str, *, now: datetime | None = None) -> bool:
+    return locked_until(key, now=now) is not None
+
+
+def locked_until(key: str, *, now: datetime | None = None) -> datetime | None:
+    """When the key's lock-out ends; None when it is not locked."""
     now = now or timezone.now()
-    return LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).exists()
+    row = LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).only("locked_until")
+    found = row.first()
+    return found.locked_until if found is not None else None
+
+
+def retry_after(until: datetime, *, now: datetime | None = None) -> int:
+    """Whole seconds until a lock-out ends, for a Retry-After header (RFC 9110 §10.2.3)."""
+    remaining = (until - (now or timezone.now())).total_seconds()
+    return max(1, math.ceil(remaining))
 
 
 def record_failure(key: str, limit: Limit, *, now: datetime | None = None) -> bool:

@@ -121,7 +121,6 @@ def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
 def login(request: HttpRequest) -> HttpResponse:
     start_url = _start_url(request)
     context = _login_context(request, start_url)
-    status = 200
     if request.method == "POST":
         signed_in = context["signed_in"]
         if request.POST.get("action") == "continue" and signed_in and context["offer_continue"]:
@@ -137,8 +136,12 @@ def login(request: HttpRequest) -> HttpResponse:
         context["login_hint"] = username[:256]
         context["failed"] = True
         context["locked"] = attempt.locked
-        status = 429 if attempt.locked else 200
-    return _form_page(render(request, "org/login.html", context, status=status))
+        if attempt.locked:
+            response = _form_page(render(request, "org/login.html", context, status=429))
+            # RFC 6585 §4: say when to try again.
+            response["Retry-After"] = str(attempt.retry_after)
+            return response
+    return _form_page(render(request, "org/login.html", context))
 
 
 @require_http_methods(["GET", "POST"])
