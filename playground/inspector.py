@@ -81,6 +81,8 @@ CLAIM_MEANINGS = {
     "client_id": "The connected app (client) the token was issued to.",
     "cnf": "Confirmation: the key a holder must prove it has; binds the token to that key.",
     "act": "Actor: who is acting on the subject's behalf (token exchange).",
+    "Name": "Salesforce asset tokens: a readable name for the device.",
+    "Asset": "Salesforce asset tokens: the Asset record the device stands for.",
     "name": "The person's full name.",
     "given_name": "The person's first name.",
     "family_name": "The person's last name.",

@@ -6,6 +6,7 @@ Adding a flow: copy a module, change its steps, add it to FLOWS, add its test fi
 from __future__ import annotations
 
 from playground.flows import (
+    asset_token,
     client_credentials,
     refresh_token,
     user_agent,
@@ -24,6 +25,7 @@ FLOWS: dict[str, Flow] = {
         refresh_token.FLOW,
         user_agent.FLOW,
         username_password.FLOW,
+        asset_token.FLOW,
     )
 }
 
