@@ -20,13 +20,23 @@ from playground.exchange import (
 )
 from playground.flows import get_flow
 from playground.flows.artefacts import Artefact
-from playground.flows.base import Arrow, Attempt, Fault, Flow, Step, StepContext, StepResult
+from playground.flows.base import (
+    AppSetup,
+    Arrow,
+    Attempt,
+    Fault,
+    Flow,
+    Step,
+    StepContext,
+    StepResult,
+)
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
 from playground.org.connected_apps import (
     ConnectedAppError,
     client_secret_of,
     create_connected_app,
+    update_connected_app,
 )
 
 CALLBACK_PATH = "/playground/callback/"
@@ -59,6 +69,20 @@ class Breakage:
 
 
 @dataclass(frozen=True)
+class InputField:
+    """One of a step's inputs as its form shows it: the value to show and any error."""
+
+    name: str
+    label: str
+    help: str
+    value: str
+    error: str = ""
+    multiline: bool = False
+    required: bool = True
+    max_length: int = 256
+
+
+@dataclass(frozen=True)
 class StepCard:
     """One step as the run page shows it: where it stands and, once run, what it recorded."""
 
@@ -68,6 +92,7 @@ class StepCard:
     result: StepResult | None = None
     link: str = ""  # waiting and poll cards: the URL the person should visit
     breakages: tuple[Breakage, ...] = ()
+    fields: tuple[InputField, ...] = ()  # the next step's inputs, for its form
 
     @property
     def slug(self) -> str:
@@ -88,16 +113,30 @@ class StepCard:
 
     @property
     def panels(self) -> tuple[Artefact, ...]:
-        """Artefacts for the side pane: everything but JWTs, which get a full-width row."""
-        return tuple(a for a in self.result.artefacts if a.kind != "jwt") if self.result else ()
+        """Artefacts for the side pane: all but JWTs and XML, which get a full-width row."""
+        if not self.result:
+            return ()
+        return tuple(a for a in self.result.artefacts if a.kind not in _FULL_WIDTH)
 
     @property
     def jwts(self) -> tuple[Artefact, ...]:
-        return tuple(a for a in self.result.artefacts if a.kind == "jwt") if self.result else ()
+        return (
+            tuple(a for a in self.result.artefacts if a.kind in _FULL_WIDTH) if self.result else ()
+        )
 
     @property
     def rows(self) -> tuple[LaneRow, ...]:
         return tuple(LaneRow(self.number, arrow, "current") for arrow in self.step.arrows)
+
+
+_FULL_WIDTH = frozenset({"jwt", "xml"})
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A step's form came back with values it cannot use: the card, with the errors shown."""
+
+    card: StepCard
 
 
 def lane_rows(cards: tuple[StepCard, ...]) -> tuple[LaneRow, ...]:
@@ -267,10 +306,54 @@ def cards(run: FlowRun, flow: Flow) -> tuple[StepCard, ...]:
             state = "waiting" if step.kind == "callback" else "next"
         upcoming = False
         shows_link = state == "waiting" or (state == "next" and step.kind == "poll")
+        fields = input_fields(run, step) if state == "next" and step.inputs else ()
         shown.append(
-            StepCard(number, step, state, result, link=link if shows_link else "", breakages=tried)
+            StepCard(
+                number,
+                step,
+                state,
+                result,
+                link=link if shows_link else "",
+                breakages=tried,
+                fields=fields,
+            )
         )
     return tuple(shown)
+
+
+def input_fields(
+    run: FlowRun,
+    step: Step,
+    *,
+    submitted: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> tuple[InputField, ...]:
+    """The step's inputs for its form: as submitted, or else the values the step would use."""
+    ctx = _context(run, transport_for(run))
+    sent = submitted or {}
+    return tuple(
+        InputField(
+            item.name,
+            item.label,
+            item.help,
+            sent[item.name] if item.name in sent else item.initial(ctx),
+            (errors or {}).get(item.name, ""),
+            item.multiline,
+            item.required,
+            item.max_length,
+        )
+        for item in step.inputs
+    )
+
+
+def _with_inputs(
+    run: FlowRun, card: StepCard, ctx: StepContext, submitted: Mapping[str, str] | None
+) -> StepContext | Invalid:
+    cleaned, errors = card.step.read_inputs(submitted or {}, ctx)
+    if errors:
+        fields = input_fields(run, card.step, submitted=submitted, errors=errors)
+        return Invalid(replace(card, fields=fields))
+    return replace(ctx, inputs=cleaned)
 
 
 def card_for(run: FlowRun, flow: Flow, slug: str) -> StepCard | None:
@@ -288,7 +371,7 @@ def _context(
     received: Mapping[str, str] | None = None,
     received_exchange: HttpExchange | None = None,
 ) -> StepContext:
-    external: dict[str, Any] = {}
+    external: dict[str, Any] = {"setup": _app_setup(run)}
     secret = run.client_secret
     if run.server_id is not None:
         server: ExternalServer = run.server  # type: ignore[assignment]
@@ -310,6 +393,19 @@ def _context(
         received_exchange=received_exchange,
         **external,
     )
+
+
+def _app_setup(run: FlowRun) -> AppSetup:
+    """Setup for the run's practice app, as its owner: certificates a flow needs, say."""
+
+    def apply(changes: Mapping[str, str]) -> str:
+        try:
+            update_connected_app(run.client_id, owner=run.owner, **changes)
+        except ConnectedAppError as problem:
+            return str(problem)
+        return ""
+
+    return apply
 
 
 def _save(run: FlowRun, step: Step, result: StepResult) -> FlowRun | Problem:
@@ -338,9 +434,16 @@ def _save(run: FlowRun, step: Step, result: StepResult) -> FlowRun | Problem:
 
 
 def perform_step(
-    run: FlowRun, slug: str, *, transport: Transport | None = None
-) -> FlowRun | Problem:
-    """Run the named step if it is the one due; record what it did either way it turns out."""
+    run: FlowRun,
+    slug: str,
+    *,
+    transport: Transport | None = None,
+    submitted: Mapping[str, str] | None = None,
+) -> FlowRun | Problem | Invalid:
+    """Run the named step if it is the one due; record what it did either way it turns out.
+
+    `submitted` holds what the visitor typed into the step's inputs, if it has any.
+    """
     transport = transport or transport_for(run)
     flow = flow_of(run)
     card = next_card(run, flow) if flow else None
@@ -348,14 +451,22 @@ def perform_step(
         return Problem("That step is not the next one in this run.", run)
     if card.state == "waiting":
         return Problem("This step completes when the org sends your browser back.", run)
+    ctx = _with_inputs(run, card, _context(run, transport), submitted)
+    if isinstance(ctx, Invalid):
+        return ctx
     # Deliberately no transaction.atomic() here: the org handles the request in-process and
     # must commit on its own, as it would for any other client.
-    return _save(run, card.step, card.step.run(_context(run, transport)))
+    return _save(run, card.step, card.step.run(ctx))
 
 
 def break_step(
-    run: FlowRun, slug: str, fault_slug: str, *, transport: Transport | None = None
-) -> FlowRun | Problem:
+    run: FlowRun,
+    slug: str,
+    fault_slug: str,
+    *,
+    transport: Transport | None = None,
+    submitted: Mapping[str, str] | None = None,
+) -> FlowRun | Problem | Invalid:
     """Try one of the step's faults for real and record what came back.
 
     A fault offered before the step runs uses the request the step would send now; one
@@ -373,6 +484,12 @@ def break_step(
     if len(run.faults) >= MAX_FAULTS_KEPT:
         return Problem("This run has been broken enough times; start a new one.", run)
     ctx = _context(run, transport)
+    if not fault.after and card.step.inputs:
+        # A fault sent before the step runs starts from what the visitor typed.
+        with_inputs = _with_inputs(run, card, ctx, submitted)
+        if isinstance(with_inputs, Invalid):
+            return with_inputs
+        ctx = with_inputs
     if fault.after:
         sent = card.result.exchanges if card.result else ()
         request = OutgoingRequest.replaying(sent[0]) if sent else None

@@ -154,13 +154,26 @@ def _share_url(run: FlowRun) -> str:
     return settings.HANDSHAKE_BASE_URL + reverse("playground:shared_run", args=[run.share_id])
 
 
+# A pasted private key (JWT and SAML bearer flows) stays out of any error report.
+@sensitive_post_parameters("in-private_key")
 @require_POST
 @never_cache
 def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
     run, flow = _owned_run(request, run_id)
     # Break it: the same form, with a fault chosen next to the run button.
     fault = request.POST.get("fault", "")[:60]
-    outcome = runner.break_step(run, step, fault) if fault else runner.perform_step(run, step)
+    typed = {
+        name.removeprefix("in-"): str(value)
+        for name, value in request.POST.items()
+        if name.startswith("in-")
+    }
+    outcome = (
+        runner.break_step(run, step, fault, submitted=typed)
+        if fault
+        else runner.perform_step(run, step, submitted=typed)
+    )
+    if isinstance(outcome, runner.Invalid):
+        return _invalid_step(request, run, flow, outcome.card)
     if isinstance(outcome, runner.Problem):
         messages.warning(request, outcome.message)
         return HttpResponseClientRefresh() if request.htmx else _see_other(_run_url(run))
@@ -169,7 +182,8 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
     # htmx: swap this step's card; refresh the next card and the overview out of band.
     cards = runner.cards(outcome, flow)
     changed = [card for card in cards if card.slug == step]
-    changed += [card for card in cards if card.state in {"next", "waiting"}]
+    # A poll step that is still pending is both: send it once.
+    changed += [card for card in cards if card.state in {"next", "waiting"} and card.slug != step]
     context = {"run": outcome, "flow": flow, "rows": runner.lane_rows(cards)}
     parts = [
         render_to_string(
@@ -183,6 +197,19 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
         render_to_string("playground/run.html#overview", {**context, "oob": True}, request=request)
     )
     return HttpResponse("".join(parts))
+
+
+def _invalid_step(
+    request: HtmxHttpRequest, run: FlowRun, flow: Flow, card: runner.StepCard
+) -> HttpResponse:
+    # A form error, not a redirect: the values typed and the messages stay on the page.
+    cards = tuple(card if shown.slug == card.slug else shown for shown in runner.cards(run, flow))
+    context = {"run": run, "flow": flow, "cards": cards, "rows": runner.lane_rows(cards)}
+    if request.htmx:
+        # htmx leaves 4xx answers unswapped, so the card with its errors comes back as 200.
+        return render(request, "playground/run.html#step-card", {**context, "card": card})
+    context["share_url"] = _share_url(run)
+    return render(request, "playground/run.html", context, status=400)
 
 
 def _callback_exchange(request: HttpRequest, location: str) -> HttpExchange:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from playground.flows import (
     asset_token,
     client_credentials,
+    jwt_bearer,
     refresh_token,
     user_agent,
     username_password,
@@ -26,6 +27,7 @@ FLOWS: dict[str, Flow] = {
         user_agent.FLOW,
         username_password.FLOW,
         asset_token.FLOW,
+        jwt_bearer.FLOW,
     )
 }
 

@@ -108,7 +108,29 @@ class Callout:
     kind: Literal["callout"] = "callout"
 
 
-Artefact = Parameters | PkceProof | JwtPanel | SignatureProof | Checks | Callout
+# Which part of a signed XML document a line belongs to (XML-DSig §3): covered by the
+# reference's digest, the SignedInfo that the RSA signature signs, or the rest of the Signature.
+XmlPart = Literal["signed", "signed-info", "signature", "outside"]
+
+
+@dataclass(frozen=True)
+class XmlLine:
+    indent: str
+    text: str
+    part: XmlPart
+
+
+@dataclass(frozen=True)
+class XmlDocument:
+    """A signed XML document, one element per line, each line marked with what signs it."""
+
+    title: str
+    lines: tuple[XmlLine, ...]
+    note: str = ""
+    kind: Literal["xml"] = "xml"
+
+
+Artefact = Parameters | PkceProof | JwtPanel | SignatureProof | Checks | Callout | XmlDocument
 
 
 # RFC 7662 §2.2 and Salesforce's introspection and identity answers.

@@ -35,6 +35,9 @@ StepKind = Literal["back-channel", "browser", "callback", "poll"]
 # pending: a poll step asked and the server said "not yet"; the step stays due.
 Outcome = Literal["ok", "error", "pending"]
 ClientAuth = Literal["", "client_secret_basic", "client_secret_post"]
+# Changes to the practice app's settings in the org's Setup (field name -> value), as an admin
+# makes them before a flow can run; returns "" or the org's reason for refusing them.
+AppSetup = Callable[[Mapping[str, str]], str]
 
 # Where a Salesforce org keeps its endpoints, below its base URL.
 ORG_PATHS = {
@@ -136,6 +139,8 @@ class StepContext:
     scope: str = ""  # the visitor's choice for an external server; empty: the step's own
     client_auth: ClientAuth = ""  # how an external server wants the secret; empty: the step's
     external: bool = False  # an external server: no Salesforce-only steps or checks
+    inputs: Mapping[str, str] = field(default_factory=dict)  # the step's Inputs, cleaned
+    setup: AppSetup | None = None  # the practice app's Setup; None for an external server
 
     @property
     def urls(self) -> Endpoints:
@@ -215,6 +220,39 @@ class Fault:
     after: bool = False  # offered once the step has run: a second try after the real one
 
 
+class InputError(ValueError):
+    """A value typed into a step's form that the step cannot use; the message says why."""
+
+
+# Below the space, except tab and line breaks: nothing a visitor means to type into a claim.
+_CONTROL = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "\r"}
+
+
+def plain_text(value: str) -> str:
+    """The value without surrounding spaces; refuses control characters."""
+    if any(character in _CONTROL for character in value):
+        raise InputError("Remove the control characters from this value.")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Input:
+    """A value the visitor may change before the step runs, such as one claim of an assertion.
+
+    `initial` gives the value the step would use by itself; `clean` turns what was typed
+    into what the step uses, or raises InputError with a message for the form.
+    """
+
+    name: str
+    label: str
+    help: str
+    initial: Callable[[StepContext], str]
+    clean: Callable[[str], str] = plain_text
+    required: bool = True
+    multiline: bool = False
+    max_length: int = 256
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str
@@ -231,9 +269,41 @@ class Step:
     prepare: Callable[[StepContext], OutgoingRequest | None] | None = None
     faults: tuple[Fault, ...] = ()
     needs_endpoint: str = ""  # an Endpoints field this step cannot run without
+    inputs: tuple[Input, ...] = ()
+    # Checks across inputs once each is clean: an error message per input name.
+    check_inputs: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None
 
     def fault(self, slug: str) -> Fault | None:
         return next((fault for fault in self.faults if fault.slug == slug), None)
+
+    def read_inputs(
+        self, submitted: Mapping[str, str], ctx: StepContext
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The inputs cleaned, and an error message for each one that cannot be used.
+
+        An input missing from `submitted` takes its initial value, so a step sent without
+        its form runs as designed.
+        """
+        cleaned: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for item in self.inputs:
+            raw = submitted.get(item.name)
+            value = item.initial(ctx) if raw is None else raw
+            if len(value) > item.max_length:
+                errors[item.name] = f"Too long: at most {item.max_length:,} characters."
+                continue
+            try:
+                value = item.clean(value)
+            except InputError as problem:
+                errors[item.name] = str(problem)
+                continue
+            if item.required and not value:
+                errors[item.name] = "This value is needed."
+                continue
+            cleaned[item.name] = value
+        if not errors and self.check_inputs is not None:
+            errors.update(self.check_inputs(cleaned))
+        return cleaned, errors
 
     @property
     def faults_before(self) -> tuple[Fault, ...]:

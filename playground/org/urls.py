@@ -33,6 +33,14 @@ urlpatterns = [
         views.setup_certificate,
         name="setup_certificate",
     ),
+    # A person's own list of the apps they let in (Salesforce: Personal Settings, "OAuth
+    # Connected Apps"), each with a Revoke button.
+    path("setup/approvals/", views.approved_apps, name="approved_apps"),
+    path(
+        "setup/approvals/<str:client_id>/revoke/",
+        views.revoke_approved_app,
+        name="revoke_approved_app",
+    ),
     # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
     path("setup/connect", views.device_verification, name="device_verification"),
     path("services/data/", views.api_versions, name="api_versions"),

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from playground.org import (
+    approvals,
     authorization,
     certificates,
     connected_apps,
@@ -84,9 +85,13 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 def _start_url(request: HttpRequest) -> str:
     raw = request.POST.get("startURL") or request.GET.get("startURL") or ""
-    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests
-    # and its device verification page.
-    targets = (reverse("org:authorize"), reverse("org:device_verification"))
+    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests,
+    # its device verification page and the page listing the apps a person approved.
+    targets = (
+        reverse("org:authorize"),
+        reverse("org:device_verification"),
+        reverse("org:approved_apps"),
+    )
     if raw.startswith(targets) and url_has_allowed_host_and_scheme(raw, allowed_hosts=None):
         return raw
     return ""
@@ -495,3 +500,34 @@ def delete_app(request: HttpRequest, client_id: str) -> HttpResponse:
         raise Http404("No such connected app") from None
     messages.success(request, "The app and every token it held are gone.")
     return redirect("org:setup")
+
+
+@require_GET
+def approved_apps(request: HttpRequest) -> HttpResponse:
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        return _redirect(authorization.login_url(reverse("org:approved_apps")), after_post=False)
+    apps = approvals.apps_with_access(user, visible_to=visitor_id(request.session))
+    context = {"signed_in": user, "apps": apps}
+    return _form_page(render(request, "org/approved_apps.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def revoke_approved_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        return _redirect(
+            authorization.login_url(reverse("org:approved_apps")),
+            after_post=request.method == "POST",
+        )
+    access = approvals.app_access(user, client_id, visible_to=visitor_id(request.session))
+    if access is None:
+        raise Http404("This app has no access to your account")
+    if request.method == "POST":
+        approvals.revoke_app_access(user, client_id)
+        messages.success(
+            request, f"{access.name} no longer has access: its tokens stopped working just now."
+        )
+        return _redirect(reverse("org:approved_apps"), after_post=True)
+    context = {"signed_in": user, "access": access}
+    return _form_page(render(request, "org/revoke_approved_app.html", context))

@@ -130,3 +130,56 @@ def test_device_page_takes_a_typed_code_in_lower_case_without_the_dash(
         data={"grant_type": "device", "client_id": app.client_id, "code": started["device_code"]},
     )
     assert poll.json()["error"] == "access_denied"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_g6_person_reviews_approved_apps_and_revokes_one(
+    live_server, page: Page, settings, tmp_path, scheme
+):
+    settings.HANDSHAKE_BASE_URL = live_server.url
+    seed_org()
+    callback = live_server.url + "/playground/"
+    app = create_connected_app(name="Expense Tracker", redirect_uris=[callback])
+    page.emulate_media(color_scheme=scheme)
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": app.client_id,
+            "redirect_uri": callback,
+            "scope": "api refresh_token",
+        }
+    )
+    page.goto(f"{live_server.url}/services/oauth2/authorize?{query}")
+    page.get_by_label("Username").fill("ada@handshake.example")
+    page.get_by_label("Password").fill("handshake-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Allow", exact=True).click()
+    page.wait_for_url(callback + "?*")
+    code = parse_qs(urlsplit(page.url).query)["code"][0]
+    credentials = {"client_id": app.client_id, "client_secret": app.client_secret}
+    tokens = httpx.post(
+        live_server.url + "/services/oauth2/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback}
+        | credentials,
+    ).json()
+
+    page.goto(live_server.url + "/setup/")
+    page.get_by_role("link", name="Apps with access to your account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apps with access to your account")
+    expect(page.get_by_role("heading", level=2, name="Expense Tracker")).to_be_visible()
+    expect(page.get_by_text("Read and change your records through the REST API")).to_be_visible()
+    page.screenshot(path=tmp_path / f"approvals-{scheme}.png", full_page=True)
+    page.get_by_role("link", name="Revoke Expense Tracker").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revoke Expense Tracker?")
+    page.screenshot(path=tmp_path / f"revoke-{scheme}.png", full_page=True)
+    page.get_by_role("button", name="Revoke access").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Expense Tracker no longer has access")
+    expect(page.get_by_role("heading", name="Expense Tracker")).to_have_count(0)
+    introspected = httpx.post(
+        live_server.url + "/services/oauth2/introspect",
+        data={"token": tokens["refresh_token"]} | credentials,
+    ).json()
+    assert introspected == {"active": False}
