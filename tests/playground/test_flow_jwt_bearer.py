@@ -51,7 +51,9 @@ def test_jwt_bearer_flow_runs_end_to_end_with_a_generated_certificate(client, or
     facts = result(run, "certificate").artefacts[0]
     assert app.cert_pem == run.values["certificate_pem"]
     shown = {row.name: row.value for row in facts.rows}
-    assert shown["fingerprint"] == certificates.facts(app.cert_pem).fingerprint
+    facts_in_setup = certificates.facts(app.cert_pem)
+    assert facts_in_setup is not None
+    assert shown["fingerprint"] == facts_in_setup.fingerprint
     assert shown["key"] == "RSA, 2048 bits"
 
     response = step(client, run, "token")
