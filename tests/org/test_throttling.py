@@ -5,6 +5,7 @@ NAT address keeps working."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,12 +37,10 @@ def clock(monkeypatch):
     return held
 
 
-def client_credentials(oauth: Org, client_id: str, secret: str, **extra):
+def client_credentials(oauth: Org, client_id: str, secret: str | None, **extra):
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     return oauth.client.post(
-        TOKEN,
-        f"grant_type=client_credentials&client_id={client_id}&client_secret={secret}",
-        content_type="application/x-www-form-urlencoded",
-        **extra,
+        TOKEN, urlencode(form), content_type="application/x-www-form-urlencoded", **extra
     )
 
 
