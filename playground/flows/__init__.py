@@ -10,6 +10,7 @@ from playground.flows import (
     client_credentials,
     jwt_bearer,
     refresh_token,
+    saml_bearer,
     user_agent,
     username_password,
     web_server,
@@ -28,6 +29,7 @@ FLOWS: dict[str, Flow] = {
         username_password.FLOW,
         asset_token.FLOW,
         jwt_bearer.FLOW,
+        saml_bearer.FLOW,
     )
 }
 
