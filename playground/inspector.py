@@ -133,6 +133,7 @@ class JwkKey:
     """A single JSON Web Key."""
 
     text: str
+    origin: str = "pasted JWK"  # what the key is, for the verdict: "the <origin> (EC …)"
 
 
 @dataclass(frozen=True)
@@ -539,7 +540,7 @@ def _load_key(source: KeySource, header: dict[str, Any]) -> _Key | str:
             return "The JWK is not JSON."
         if not isinstance(jwk, dict):
             return "A JWK is a JSON object."
-        return _jwk_key(jwk, "the pasted JWK")
+        return _jwk_key(jwk, source.origin)
     return _jwks_key(source, header)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from playground.flows import (
     asset_token,
     client_credentials,
+    device,
     jwt_bearer,
     refresh_token,
     saml_bearer,
@@ -28,6 +29,8 @@ FLOWS: dict[str, Flow] = {
         user_agent.FLOW,
         username_password.FLOW,
         asset_token.FLOW,
+        device.FLOW,
+        device.STANDARD_FLOW,
         jwt_bearer.FLOW,
         saml_bearer.FLOW,
     )

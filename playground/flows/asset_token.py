@@ -122,7 +122,7 @@ def _find_asset(ctx: StepContext) -> StepResult:
     device_id = f"device-{asset['SerialNumber'].lower()}"
     claims = actor_claims(asset=asset, device_id=device_id, public_jwk=public)
     token = sign_actor_token(claims, private)
-    verdict = inspect_jwt(token, key=JwkKey(json.dumps(public)))
+    verdict = inspect_jwt(token, key=JwkKey(json.dumps(public), origin="device's public key"))
     artefacts: tuple[Artefact, ...] = (
         parameters(
             "The Asset the device will name",

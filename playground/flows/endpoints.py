@@ -46,6 +46,9 @@ USERINFO = "/services/oauth2/userinfo"
 JWKS = "/id/keys"
 DISCOVERY = "/.well-known/openid-configuration"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+# Salesforce's names for the same poll: grant_type=device, the device code sent as `code`.
+SALESFORCE_DEVICE_GRANT = "device"
+DEVICE_AUTHORIZE = "/services/oauth2/device/authorize"
 API_VERSION = "v62.0"
 # RFC 8628 §3.2: the interval when the server names none.
 DEFAULT_POLL_INTERVAL = 5
@@ -819,9 +822,28 @@ def discovery_step(*, why: str) -> Step:
 # The device authorization grant (RFC 8628), in its standard shape --------------------------------
 
 
-def device_authorization_step(*, scope: str, why: str, faults: tuple[Fault, ...] = ()) -> Step:
+def device_authorization_step(
+    *,
+    scope: str,
+    why: str,
+    faults: tuple[Fault, ...] = (),
+    salesforce_shape: bool = False,
+    salesforce: tuple[str, ...] = (),
+) -> Step:
+    """RFC 8628 §3.1 at the device authorization endpoint or, in Salesforce's shape, a POST
+    to the token endpoint with response_type=device_code (same answer)."""
+
     def prepare(ctx: StepContext) -> OutgoingRequest:
-        return ctx.client_form(ctx.urls.device_authorization, {"scope": ctx.scope or scope})
+        wanted = ctx.scope or scope
+        if salesforce_shape:
+            return ctx.client_form(
+                ctx.urls.token, {"response_type": "device_code", "scope": wanted}
+            )
+        # The org's own flows carry no discovered endpoints: its fixed path, then.
+        url = ctx.urls.device_authorization or (
+            "" if ctx.external else ctx.base_url + DEVICE_AUTHORIZE
+        )
+        return ctx.client_form(url, {"scope": wanted})
 
     def run(ctx: StepContext) -> StepResult:
         exchange = ctx.transport.send(prepare(ctx))
@@ -881,31 +903,54 @@ def device_authorization_step(*, scope: str, why: str, faults: tuple[Fault, ...]
             browser_url=link,
         )
 
+    where = (
+        "POST /services/oauth2/token (response_type=device_code)"
+        if salesforce_shape
+        else "POST device authorization endpoint"
+    )
     return Step(
         slug="device-authorization",
         title="Ask for a device code and a user code",
         kind="back-channel",
         spec="RFC 8628 §3.1-3.2",
         arrows=(
-            Arrow("client", "authorization", "POST device authorization endpoint"),
+            Arrow("client", "authorization", where),
             Arrow("authorization", "client", "200 device_code, user_code"),
         ),
         summary="The device, which has no good browser, asks the server for two codes: a "
         "secret one to poll with, and a short one for a person to type elsewhere.",
         why=why,
         run=run,
+        salesforce=salesforce,
         button="Ask for the codes",
         prepare=prepare,
         faults=faults,
-        needs_endpoint="device_authorization",
+        # The org answers at fixed paths; an external server must have published the endpoint.
+        needs_endpoint="" if salesforce_shape else "device_authorization",
     )
 
 
-def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
+def device_poll_step(
+    *,
+    why: str,
+    faults: tuple[Fault, ...] = (),
+    salesforce_shape: bool = False,
+    wait: bool = True,
+    salesforce: tuple[str, ...] = (),
+) -> Step:
+    """RFC 8628 §3.4-3.5: one poll per run of the step, repeated until the person decides.
+
+    With `wait`, a poll made too soon first sleeps out the interval; without it the poll goes
+    at once, so a visitor who asks early sees the server's slow_down.
+    """
+    grant, parameter = (
+        (SALESFORCE_DEVICE_GRANT, "code") if salesforce_shape else (DEVICE_GRANT, "device_code")
+    )
+
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
         if _needs(ctx, "device_code"):
             return None
-        data = {"grant_type": DEVICE_GRANT, "device_code": ctx.values["device_code"]}
+        data = {"grant_type": grant, parameter: ctx.values["device_code"]}
         return ctx.client_form(ctx.urls.token, data)
 
     def run(ctx: StepContext) -> StepResult:
@@ -915,9 +960,10 @@ def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         interval = int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
         last = float(ctx.values.get("device_last_poll") or 0)
         # RFC 8628 §3.5: wait at least `interval` seconds between polls.
-        wait = last + interval - time.time()
-        if wait > 0:
-            time.sleep(min(wait, MAX_POLL_WAIT))
+        wait_for = last + interval - time.time()
+        if wait and wait_for > 0:
+            time.sleep(min(wait_for, MAX_POLL_WAIT))
+        on_time = time.time() - last >= interval
         exchange = ctx.transport.send(request)
         remember = [("device_last_poll", str(time.time()))]
         body = exchange.json_body()
@@ -943,7 +989,9 @@ def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
             )
         if error == "slow_down":
             # RFC 8628 §3.5: on slow_down, add 5 seconds to the interval for every later poll.
-            slower = interval + 5
+            # Told to slow down although this device kept to its interval, it must have missed
+            # an earlier slow_down (a poll from elsewhere): it adds 5 more to catch up.
+            slower = interval + (10 if on_time else 5)
             return StepResult(
                 "pending",
                 f"slow_down: the server asked the device to poll less often; waiting {slower} "
@@ -951,6 +999,20 @@ def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
                 exchanges=(exchange,),
                 remember=(*remember, ("interval", str(slower))),
                 poll_after=slower,
+            )
+        if error == "access_denied":
+            return StepResult(
+                "error",
+                "access_denied: the person chose Deny. The device stops polling; the device "
+                "code is dead.",
+                exchanges=(exchange,),
+            )
+        if error == "expired_token":
+            return StepResult(
+                "error",
+                "expired_token: nobody approved in time. The device stops polling and must "
+                "start again with new codes.",
+                exchanges=(exchange,),
             )
         return _failed(exchange, doing="the device token request")
 
@@ -960,13 +1022,14 @@ def device_poll_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         kind="poll",
         spec="RFC 8628 §3.4-3.5",
         arrows=(
-            Arrow("client", "authorization", f"POST token (grant_type={DEVICE_GRANT[-11:]})"),
+            Arrow("client", "authorization", f"POST token (grant_type={grant.rsplit(':')[-1]})"),
             Arrow("authorization", "client", "400 authorization_pending … 200 tokens"),
         ),
         summary="While the person approves on another screen, the device asks the token "
         "endpoint every few seconds whether the user code has been approved yet.",
         why=why,
         run=run,
+        salesforce=salesforce,
         button="Poll now",
         prepare=prepare,
         faults=faults,

@@ -1,0 +1,132 @@
+"""Device flow (RFC 8628) against the org, in Salesforce's shape and in the standard one.
+
+A device without a usable browser asks for a user code, a person approves it at
+/setup/connect on another screen, and the device polls the token endpoint until the
+person decides. Salesforce starts the flow at the token endpoint with
+response_type=device_code and polls with grant_type=device and `code`; RFC 8628 has a
+device authorization endpoint and polls with the device_code grant. The org answers both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from playground.flows.base import AppSpec, Flow, Lesson, Step
+from playground.flows.endpoints import (
+    DEVICE_GRANT,
+    api_step,
+    device_authorization_step,
+    device_poll_step,
+)
+from playground.flows.faults import POLL_TOO_FAST, request_fault
+from playground.flows.guide import FlowGuide, guide_for
+
+REDEEM_TWICE = request_fault(
+    slug="redeem-device-code-twice",
+    label="Redeem the device code twice",
+    does="Sends the poll again, word for word, after the device code has already bought tokens.",
+    lesson=Lesson(
+        why="A device code is exchanged for tokens once. The org marks it spent in the same "
+        "transaction that issues the tokens, so a second poll is invalid_grant, even when "
+        "two polls race.",
+        gain="Whoever copied the device code from the device, a log or a proxy could collect "
+        "a second set of tokens for the person who approved it, long after the approval.",
+        fix="Stop polling as soon as tokens arrive and keep them; never retry a poll that "
+        "succeeded.",
+    ),
+    tamper=lambda ctx, request: request,
+    after=True,
+)
+
+APP = AppSpec(
+    grants=(DEVICE_GRANT, "refresh_token"),
+    scopes=("api", "refresh_token", "openid"),
+    # A device cannot keep a secret: it is a public client and sends only its client_id.
+    public=True,
+)
+SCOPE = "api refresh_token openid"
+
+_WHY_CODES = (
+    "The device now shows the user code and the link, or a QR code that carries both. The "
+    "person approves on their phone or laptop, signed in there as themselves: the device "
+    "never sees a password."
+)
+_WHY_POLL = (
+    "The device never learns how the person signed in, only the outcome of each poll: "
+    "pending, slow down, denied, expired, or tokens. The refresh token lets it stay "
+    "connected without asking again."
+)
+_WHY_API = (
+    "The tokens belong to the person who approved on the other screen, and the device uses "
+    "them like any other client would."
+)
+
+
+def _steps(*, salesforce_shape: bool) -> tuple[Step, ...]:
+    if salesforce_shape:
+        start_notes: tuple[str, ...] = (
+            "Salesforce has no device authorization endpoint: the device POSTs "
+            "response_type=device_code to the token endpoint instead (RFC 8628 §3.1 has "
+            "its own endpoint).",
+            "Salesforce is not seen to send expires_in or verification_uri_complete; this "
+            "org sends both, since standard clients and QR codes need them.",
+        )
+        poll_notes: tuple[str, ...] = (
+            "Salesforce polls with grant_type=device and puts the device code in a parameter "
+            "named code; RFC 8628 §3.4 uses grant_type "
+            "urn:ietf:params:oauth:grant-type:device_code and a device_code parameter.",
+        )
+    else:
+        start_notes = (
+            "Real Salesforce has no device authorization endpoint and lists none in its "
+            "discovery document; this org offers one so that standard clients work.",
+        )
+        poll_notes = (
+            "This is the standard poll. A real Salesforce org expects grant_type=device and "
+            "the device code in code; this org takes both forms.",
+        )
+    return (
+        device_authorization_step(
+            scope=SCOPE,
+            salesforce_shape=salesforce_shape,
+            salesforce=start_notes,
+            why=_WHY_CODES,
+        ),
+        device_poll_step(
+            salesforce_shape=salesforce_shape,
+            wait=False,
+            faults=(POLL_TOO_FAST, REDEEM_TWICE),
+            salesforce=poll_notes,
+            why=_WHY_POLL,
+        ),
+        api_step(why=_WHY_API),
+    )
+
+
+FLOW = Flow(
+    guide=guide_for("device"),
+    app=APP,
+    intro="A command-line tool, a TV or a gadget with no usable browser signs a person in. "
+    "It shows a short code and a link; the person opens the link on another screen, signs "
+    "in and approves, while the device keeps asking the org whether they have. This run "
+    "uses Salesforce's own shape of the flow.",
+    steps=_steps(salesforce_shape=True),
+)
+
+STANDARD_FLOW = replace(
+    FLOW,
+    guide=FlowGuide(
+        slug="device-rfc8628",
+        name="Device flow, RFC 8628 shape",
+        grant=DEVICE_GRANT,
+        use_when="The same device flow as a standard client library sends it, against the "
+        "same org.",
+        person_present="on a second device",
+        risk="medium",
+        risk_reason="A person can be talked into approving a code someone else started.",
+    ),
+    intro="The device flow exactly as RFC 8628 describes it: a device authorization "
+    "endpoint, then polls with the device_code grant. The org answers both this and "
+    "Salesforce's shape, so compare the two runs' requests side by side.",
+    steps=_steps(salesforce_shape=False),
+)
