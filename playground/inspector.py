@@ -126,6 +126,7 @@ class PemKey:
     """A PEM public key or X.509 certificate."""
 
     text: str
+    origin: str = ""  # what the key is, for the verdict; empty: "the pasted certificate"
 
 
 @dataclass(frozen=True)
@@ -530,7 +531,7 @@ def _load_key(source: KeySource, header: dict[str, Any]) -> _Key | str:
             return "The HMAC secret is too long."
         return _Key(secret, HMAC_ALGORITHMS, f"a {len(secret)}-byte shared secret")
     if isinstance(source, PemKey):
-        return _pem_key(source.text)
+        return _pem_key(source.text, source.origin)
     if isinstance(source, JwkKey):
         if len(source.text) > MAX_KEY_LENGTH:
             return "The JWK is too long."
@@ -600,7 +601,7 @@ def _only(jwk: dict[str, Any], family: tuple[str, ...]) -> tuple[str, ...]:
     return (alg,) if isinstance(alg, str) and alg in family else family
 
 
-def _pem_key(text: str) -> _Key | str:
+def _pem_key(text: str, origin: str = "") -> _Key | str:
     if len(text) > MAX_KEY_LENGTH:
         return "The key is too long."
     data = text.strip().encode("utf-8", errors="replace")
@@ -622,7 +623,7 @@ def _pem_key(text: str) -> _Key | str:
     if isinstance(found, str):
         return found
     obj, algorithms, kind = found
-    return _Key(obj, algorithms, f"the pasted {source} ({kind})")
+    return _Key(obj, algorithms, f"{origin or f'the pasted {source}'} ({kind})")
 
 
 def _public_key(loaded: Any) -> tuple[Any, tuple[str, ...], str] | str:

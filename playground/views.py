@@ -209,7 +209,10 @@ def _invalid_step(
         # htmx leaves 4xx answers unswapped, so the card with its errors comes back as 200.
         return render(request, "playground/run.html#step-card", {**context, "card": card})
     context["share_url"] = _share_url(run)
-    return render(request, "playground/run.html", context, status=400)
+    response = render(request, "playground/run.html", context, status=400)
+    # The page's forms must be able to POST again, as from run_detail (_forms_post_back).
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def _callback_exchange(request: HttpRequest, location: str) -> HttpExchange:

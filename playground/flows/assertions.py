@@ -128,15 +128,10 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
         refused = ctx.setup({field: certificate})
         if refused:
             return StepResult("error", f"The org would not take the certificate: {refused}")
-        where = (
-            "A new RSA key pair and a self-signed certificate were made for your app"
-            if made
-            else "Your certificate is now on the app"
-        )
+        which = "a new self-signed certificate" if made else "your certificate"
         return StepResult(
             "ok",
-            f"{where}. The org holds the certificate; the private key stays with the "
-            f"{owner_label}.",
+            f"The app now has {which}; the {owner_label} keeps its private key.",
             artefacts=(
                 certificate_facts(certificate),
                 Callout(
@@ -156,7 +151,7 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
         kind="back-channel",
         spec="Salesforce Setup: connected app",
         arrows=(
-            Arrow("client", "authorization", "certificate added to the app in Setup"),
+            Arrow("client", "authorization", "Setup: add the cert"),
             Arrow("authorization", "client", "saved"),
         ),
         summary="An admin does this once, in Setup, before any token is asked for: the app's "

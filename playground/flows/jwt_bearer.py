@@ -127,7 +127,7 @@ def _panel(ctx: StepContext, assertion: str, title: str) -> JwtPanel:
     # Checked as the org checks it: with the app's certificate, for this org, from this app.
     verdict = inspect_jwt(
         assertion,
-        key=PemKey(ctx.values[CERTIFICATE]),
+        key=PemKey(ctx.values[CERTIFICATE], origin="the app's certificate"),
         expected=Expected(issuer=ctx.client_id, audience=ctx.base_url),
     )
     return JwtPanel(title, verdict)
@@ -184,7 +184,11 @@ def _forged(how: str) -> Callable[[Attempt], StepResult]:
             return problem
         public = certificates.public_key(ctx.values[CERTIFICATE])
         # The attacker's view: the certificate is public, so its key is too.
-        key_set = {"keys": [jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)]}
+        jwk = jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)
+        facts = certificates.facts(ctx.values[CERTIFICATE])
+        # A kid naming the certificate by its fingerprint, as the attacker would read it.
+        jwk["kid"] = facts.fingerprint.replace(":", "")[:16].lower() if facts else "certificate"
+        key_set = {"keys": [jwk]}
         forged = forge_jwt(claims_of(ctx), {"typ": "JWT"}, how=how, key_set=key_set)
         if forged is None:
             return StepResult("error", "The certificate holds no RSA key to misuse.")

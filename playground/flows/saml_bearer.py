@@ -60,8 +60,9 @@ BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 _SAML = ElementMaker(namespace=SAML_NS, nsmap={"saml": SAML_NS})
 _DS = ElementMaker(namespace=DS_NS, nsmap={"ds": DS_NS})
-# Long base64 values (digest, signature, certificate) are cut in the display, not on the wire.
-_SHOWN_TEXT = 72
+# The signature value and the certificate are long base64: cut in the display, not on the wire.
+_CUT = frozenset({f"{{{DS_NS}}}SignatureValue", f"{{{DS_NS}}}X509Certificate"})
+_SHOWN_TEXT = 48
 
 ASSERTION_MEANINGS = {
     "ID": "The assertion's unique id. The org takes each id once; a second use is a replay.",
@@ -162,11 +163,12 @@ def _opening(element: etree._Element, inherited: dict[str | None, str]) -> str:
     return f"<{_name(element)}{''.join(' ' + part for part in parts)}"
 
 
-def _shown(text: str) -> str:
-    squeezed = " ".join(text.split())
-    if len(squeezed) > _SHOWN_TEXT:
-        squeezed = f"{squeezed[: _SHOWN_TEXT - 24]}… ({len(squeezed)} characters)"
-    return escape(squeezed)
+def _shown(element: etree._Element, text: str) -> str:
+    if element.tag in _CUT:
+        solid = "".join(text.split())
+        if len(solid) > _SHOWN_TEXT:
+            return f"{solid[:_SHOWN_TEXT]}… ({len(solid)} characters)"
+    return escape(" ".join(text.split()))
 
 
 def xml_lines(root: etree._Element) -> tuple[XmlLine, ...]:
@@ -196,7 +198,9 @@ def xml_lines(root: etree._Element) -> tuple[XmlLine, ...]:
         opening = _opening(element, inherited)
         text = (element.text or "").strip()
         if not children:
-            shown = f"{opening}>{_shown(text)}</{_name(element)}>" if text else f"{opening}/>"
+            shown = (
+                f"{opening}>{_shown(element, text)}</{_name(element)}>" if text else f"{opening}/>"
+            )
             lines.append(XmlLine(indent, shown, part))
             return
         lines.append(XmlLine(indent, opening + ">", part))
@@ -212,7 +216,8 @@ def _document(title: str, root: etree._Element) -> XmlDocument:
     return XmlDocument(
         title,
         xml_lines(root),
-        note="Indented here for reading, with long base64 values cut short. The bytes sent "
+        note="Indented here for reading, with the signature value and certificate cut short. "
+        "The bytes sent "
         "have no added whitespace: whitespace inside the assertion counts in its digest.",
     )
 

@@ -166,7 +166,7 @@ def test_an_uploaded_certificate_and_key_sign_the_assertion(client, org):
     )
     step(client, run, "token")
 
-    assert result(run, "certificate").headline.startswith("Your certificate is now on the app")
+    assert result(run, "certificate").headline.startswith("The app now has your certificate")
     assert ConnectedApp.objects.get(client_id=run.client_id).cert_pem.strip() == (
         pair.certificate_pem.strip()
     )

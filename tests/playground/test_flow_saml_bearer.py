@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
@@ -81,7 +82,8 @@ def test_saml_bearer_flow_runs_end_to_end(client, org):
     assert result(run, "call-api").outcome == "ok"
 
     page = client.get(reverse("playground:run_detail", args=[run.id])).content.decode()
-    assert 'class="xml__line xml-part--signed-info"' in page
+    signed_info = r'class="xml__line xml__line--4 xml-part--signed-info">&lt;ds:SignedInfo&gt;'
+    assert re.search(signed_info, page)
     assert "&lt;saml:Audience&gt;" in page
 
 
