@@ -384,17 +384,24 @@ def test_d6_twenty_wrong_codes_from_one_session_are_throttled(oauth, app):
 
 
 def test_d6_wrong_codes_from_many_sessions_on_one_address_are_throttled(oauth, app):
+    # Each browser stays under its own limit; together they exhaust the address's.
+    letters = devices.USER_CODE_ALPHABET
+    per_session = devices.SESSION_LIMIT.failures - 1
+    sessions = -(-devices.ADDRESS_LIMIT.failures // per_session)
     statuses = []
-    for session in range(6):
+    for session in range(sessions):
         browser = Client()
         browser.post("/login/", {"username": ADA, "password": "handshake-demo"})
-        for attempt in range(9):
-            statuses.append(
-                browser.get(f"{DEVICE_PAGE}?user_code=BBBBBB{session}{attempt}").status_code
-            )
+        for attempt in range(per_session):
+            guess = f"BBBB{letters[session // 20]}{letters[session % 20]}{letters[attempt]}B"
+            statuses.append(browser.get(f"{DEVICE_PAGE}?user_code={guess}").status_code)
 
-    assert statuses[0] == 400
-    assert statuses[-1] == 429
+    assert statuses[: devices.ADDRESS_LIMIT.failures - 1] == [400] * (
+        devices.ADDRESS_LIMIT.failures - 1
+    )
+    assert statuses[devices.ADDRESS_LIMIT.failures - 1 :] == [429] * (
+        len(statuses) - devices.ADDRESS_LIMIT.failures + 1
+    )
 
 
 def test_d6_a_wrong_code_does_not_reveal_whether_it_ever_existed(oauth, app):
