@@ -144,22 +144,25 @@ def oidc_provider():
         assert stdout is not None
         # Generous: a CI machine running the browser tests beside it can be slow to start Node.
         deadline = time.monotonic() + 60
-        output = []
+        # Raw reads from the pipe: a buffered readline() keeps the lines after the first of a
+        # chunk where select() cannot see them, so "listening" could sit there unread.
+        pipe = stdout.fileno()
+        output = ""
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([stdout], [], [], 0.5)
+            ready, _, _ = select.select([pipe], [], [], 0.5)
             if ready:
-                line = stdout.readline()
-                output.append(line)
-                if line.startswith("listening "):
-                    return RunningProvider(
-                        line.split()[1], PROVIDER_CLIENT_ID, PROVIDER_CLIENT_SECRET, process
-                    )
+                output += os.read(pipe, 65536).decode(errors="replace")
+                for line in output.splitlines():
+                    if line.startswith("listening "):
+                        return RunningProvider(
+                            line.split()[1], PROVIDER_CLIENT_ID, PROVIDER_CLIENT_SECRET, process
+                        )
             if process.poll() is not None:
-                output.append(stdout.read())
+                output += os.read(pipe, 65536).decode(errors="replace")
                 break
         _stop(process)
         raise AssertionError(
-            f"oidc-provider did not start (exit code {process.returncode}):\n" + "".join(output)
+            f"oidc-provider did not start (exit code {process.returncode}):\n" + output
         )
 
     yield start

@@ -194,7 +194,7 @@ def test_device_flow_against_oidc_provider_polls_until_approved(client, server):
 
     assert pending.outcome == "pending"
     assert pending.exchanges[0].json_body()["error"] == "authorization_pending"
-    assert "Poll again" in page
+    assert "Poll now" in page
     assert 'hx-trigger="submit, load delay:5s"' in page
     assert run.values["user_code"] in page
     polled = result(run, "device-poll")
