@@ -11,7 +11,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.flows.jwt_bearer import GRANT, USER
+from playground.exchange import InProcessTransport
+from playground.flows.base import StepContext
+from playground.flows.jwt_bearer import FLOW, GRANT, USER
 from playground.org import certificates
 from playground.org.models import ConnectedApp
 from tests.playground.conftest import result, run_step, start_run, tried
@@ -296,3 +298,35 @@ def test_the_landing_page_offers_the_flow(client, org):
 
     link = reverse("playground:flow_detail", args=["jwt-bearer"])
     assert f'<a href="{link}">JWT bearer flow</a>' in html
+
+
+def _context():
+    return StepContext(
+        client_id="3MVG9example",
+        client_secret="",
+        base_url="http://127.0.0.1:8000",
+        redirect_uri="http://127.0.0.1:8000/playground/callback/",
+        values={},
+        transport=InProcessTransport(),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    typed=st.dictionaries(
+        st.sampled_from(["iss", "sub", "aud", "exp", "certificate", "private_key"]),
+        st.text(max_size=400) | st.integers().map(str),
+    )
+)
+def test_reading_the_inputs_never_raises_and_an_error_means_nothing_is_used(typed):
+    ctx = _context()
+    for step in FLOW.steps:
+        cleaned, errors = step.read_inputs(typed, ctx)
+
+        assert set(cleaned).isdisjoint(errors)
+        assert set(cleaned) | set(errors) <= {item.name for item in step.inputs}
+        for name, message in errors.items():
+            assert message.strip(), name
+        if step.slug == "token" and not errors:
+            assert -86400 <= int(cleaned["exp"]) <= 86400
+            assert all(cleaned[name] for name in ("iss", "sub", "aud"))
