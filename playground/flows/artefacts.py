@@ -129,6 +129,11 @@ class XmlDocument:
     note: str = ""
     kind: Literal["xml"] = "xml"
 
+    @property
+    def unsigned(self) -> bool:
+        """Whether some element is covered by no signature at all."""
+        return any(line.part == "outside" for line in self.lines)
+
 
 Artefact = Parameters | PkceProof | JwtPanel | SignatureProof | Checks | Callout | XmlDocument
 

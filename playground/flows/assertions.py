@@ -148,7 +148,7 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
     return Step(
         slug="certificate",
         title="Give the connected app a certificate",
-        kind="back-channel",
+        kind="setup",
         spec="Salesforce Setup: connected app",
         arrows=(
             Arrow("client", "authorization", "Setup: add the cert"),

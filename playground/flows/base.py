@@ -30,8 +30,9 @@ _SHORTER = (
 
 # back-channel: the playground's server sends it; browser: the person's browser goes to the org;
 # callback: filled in when the org sends the browser back; poll: a back-channel request that is
-# repeated until the server stops answering "not yet" (RFC 8628 §3.4).
-StepKind = Literal["back-channel", "browser", "callback", "poll"]
+# repeated until the server stops answering "not yet" (RFC 8628 §3.4); setup: an admin changes
+# the app in the org's Setup, once, before the flow (nothing goes over OAuth).
+StepKind = Literal["back-channel", "browser", "callback", "poll", "setup"]
 # pending: a poll step asked and the server said "not yet"; the step stays due.
 Outcome = Literal["ok", "error", "pending"]
 ClientAuth = Literal["", "client_secret_basic", "client_secret_post"]

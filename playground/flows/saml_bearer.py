@@ -38,6 +38,7 @@ from playground.flows.base import (
     Attempt,
     Fault,
     Flow,
+    Input,
     Lesson,
     Step,
     StepContext,
@@ -89,13 +90,17 @@ def build(
     ctx: StepContext,
     *,
     ident: str,
-    name_id: str = USER,
+    name_id: str = "",
     recipient: str = "",
     issued: datetime | None = None,
     lifetime: timedelta = LIFETIME,
 ) -> etree._Element:
-    """An unsigned assertion as Salesforce wants it, with a place kept for the signature."""
+    """An unsigned assertion as Salesforce wants it, with a place kept for the signature.
+
+    NameID is `name_id`, else the username the visitor typed, else the demo user.
+    """
     issued = issued or datetime.now(UTC)
+    name_id = name_id or ctx.inputs.get("name_id") or USER
     until = _stamp(issued + lifetime)
     return _SAML.Assertion(
         _SAML.Issuer(ctx.client_id),
@@ -191,7 +196,8 @@ def xml_lines(root: etree._Element) -> tuple[XmlLine, ...]:
             part = "signed-info"
         elif element.tag == f"{{{DS_NS}}}Signature":
             part = "signature"
-        elif part == "outside" and element.get("ID") in signed_ids:
+        elif element.get("ID") in signed_ids:
+            # Wherever it sits: in a wrapping attack the signed element hides inside the Signature.
             part = "signed"
         indent = "  " * depth
         children = [child for child in element if isinstance(child.tag, str)]
@@ -423,6 +429,14 @@ TOKEN_STEP = Step(
     ),
     button="Sign and send",
     faults=(WRAPPED, EXPIRED, WRONG_RECIPIENT, REPLAYED_ID),
+    inputs=(
+        Input(
+            "name_id",
+            "NameID: the user the token will act for",
+            f"A username. {USER} was pre-authorized on this app; anyone else was not.",
+            initial=lambda ctx: USER,
+        ),
+    ),
 )
 
 FLOW = Flow(

@@ -178,3 +178,36 @@ def test_the_landing_page_offers_both_assertion_flows(client, org):
         link = reverse("playground:flow_detail", args=[slug])
         assert f'<a href="{link}">{name}</a>' in html
         assert f'<a href="{link}">Run it</a>' in html
+
+
+def test_the_typed_nameid_is_what_the_org_answers_for(client, org):
+    run = at_token_step(client)
+    url = reverse("playground:run_step", args=[run.id, "token"])
+
+    empty = client.post(url, {"in-name_id": "   "})
+    client.post(url, {"in-name_id": "grace@handshake.example"})
+
+    assert empty.status_code == 400
+    assert "This value is needed." in empty.content.decode()
+    token = result(run, "token")
+    assert sent_xml(token.exchanges[0]).findtext(".//saml:NameID", namespaces=NS) == (
+        "grace@handshake.example"
+    )
+    assert token.outcome == "error"
+    assert token.exchanges[0].json_body()["error"] == "invalid_app_access"
+
+
+def test_the_wrapped_document_shows_the_root_unsigned_and_the_hidden_assertion_signed(client, org):
+    run = at_token_step(client)
+    broken(client, run, "token", "saml-signature-wrapping")
+
+    document = tried(run, "token")[-1].result.artefacts[0]
+
+    assert document.kind == "xml"
+    by_text = [(line.text, line.part) for line in document.lines]
+    assert by_text[0][0].startswith("<saml:Assertion")
+    assert by_text[0][1] == "outside"
+    hidden = [part for text, part in by_text if text.startswith("<saml:Assertion")][1]
+    assert hidden == "signed"
+    grace = next(part for text, part in by_text if "grace@handshake.example" in text)
+    assert grace == "outside"
