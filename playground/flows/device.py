@@ -38,6 +38,24 @@ REDEEM_TWICE = request_fault(
     after=True,
 )
 
+SCOPE_NOT_GRANTED = request_fault(
+    slug="scope-not-granted",
+    label="Ask for a scope the app was not given",
+    does="Adds full, access to everything the person can do, to the scopes the device asks "
+    "for; the app was set up with api, refresh_token and openid only.",
+    lesson=Lesson(
+        why="The org compares the requested scopes with those the admin selected for the app "
+        "and refuses the whole request with invalid_scope (RFC 6749 §5.2, used by RFC 8628 "
+        "§3.2) instead of issuing codes.",
+        gain="A device could collect broader access than the app was ever granted, and the "
+        "person approving on their phone might not notice the extra scope.",
+        fix="Ask only for scopes the connected app has, and no more than the device needs.",
+    ),
+    tamper=lambda ctx, request: request.with_form(
+        {"scope": dict(request.form_fields()).get("scope", "") + " full"}
+    ),
+)
+
 APP = AppSpec(
     grants=(DEVICE_GRANT, "refresh_token"),
     scopes=("api", "refresh_token", "openid"),
@@ -91,6 +109,7 @@ def _steps(*, salesforce_shape: bool) -> tuple[Step, ...]:
             salesforce_shape=salesforce_shape,
             salesforce=start_notes,
             why=_WHY_CODES,
+            faults=(SCOPE_NOT_GRANTED,),
         ),
         device_poll_step(
             salesforce_shape=salesforce_shape,

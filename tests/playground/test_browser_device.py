@@ -50,6 +50,8 @@ def test_device_flow_is_approved_in_a_second_page_while_the_first_polls(site, pa
     expect(poll.locator(".poll-log__item").first).to_contain_text(
         "authorization_pending", timeout=POLL_WAIT_MS
     )
+    # A poll the page sent by itself leaves the keyboard focus where it was.
+    expect(page.locator("#step-device-authorization-title")).to_be_focused()
     # Poll now, at once after the last poll: too soon.
     poll.get_by_role("button", name="Poll now").click()
     expect(page.locator("#step-device-poll .step__headline")).to_contain_text("slow_down")

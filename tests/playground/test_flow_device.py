@@ -171,6 +171,25 @@ def test_break_it_redeeming_the_device_code_twice_is_invalid_grant(client, org):
     assert attempt.result.exchanges[0].json_body()["error"] == "invalid_grant"
 
 
+def test_break_it_asking_for_a_scope_the_app_lacks_is_invalid_scope(client, org):
+    run = start_run(client, "device")
+
+    client.post(
+        reverse("playground:run_step", args=[run.id, "device-authorization"]),
+        {"fault": "scope-not-granted"},
+    )
+
+    attempt = tried(run, "device-authorization")[0]
+    exchange = attempt.result.exchanges[0]
+    assert attempt.refused, attempt.result.headline
+    assert sent(exchange)["scope"] == "api refresh_token openid full"
+    assert exchange.status == 400
+    assert exchange.json_body()["error"] == "invalid_scope"
+    assert "user_code" not in exchange.json_body()
+    run_step(client, run, "device-authorization")
+    assert result(run, "device-authorization").outcome == "ok"
+
+
 def test_the_poll_card_shows_the_code_link_and_qr_code_and_polls_itself(client, org):
     run = started(client)
 
