@@ -13,11 +13,35 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
 from playground import runner
 from playground.models import FlowRun
 
 DEMO_PASSWORD = "handshake-demo"
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live server with the org seeded; its issuer, and so every URL it hands out and
+    every assertion's audience, follows the live server's random port."""
+    from playground.org.seed import seed_org
+
+    settings.HANDSHAKE_BASE_URL = live_server.url
+    seed_org()
+    return live_server.url
+
+
+def watch_page(page: Page, site: str) -> list[str]:
+    """Collect console errors and every request to another origin, for a test to assert none."""
+    origin = urlsplit(site).netloc
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: problems.append(r.url) if urlsplit(r.url).netloc not in {origin, ""} else None,
+    )
+    return problems
 
 
 @pytest.fixture

@@ -1,32 +1,13 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.playground.conftest import watch_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(live_server, settings):
-    from playground.org.seed import seed_org
-
-    # The org's issuer and every URL it hands out follow the live server's random port.
-    settings.HANDSHAKE_BASE_URL = live_server.url
-    seed_org()
-    return live_server.url
-
-
-def _watch(page: Page, origin: str) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on(
-        "request",
-        lambda r: problems.append(r.url) if urlsplit(r.url).netloc not in {origin, ""} else None,
-    )
-    return problems
 
 
 def _sign_in_and_allow(page: Page) -> None:
@@ -38,7 +19,7 @@ def _sign_in_and_allow(page: Page) -> None:
 
 
 def test_web_server_flow_with_pkce_as_a_person_would(site, page: Page):
-    problems = _watch(page, urlsplit(site).netloc)
+    problems = watch_page(page, site)
     page.goto(site + "/playground/")
     page.get_by_role("link", name="Web server flow with PKCE").click()
     page.get_by_role("button", name="Start a run").click()
@@ -71,7 +52,7 @@ def test_web_server_flow_with_pkce_as_a_person_would(site, page: Page):
 
 
 def test_user_agent_flow_reads_the_fragment_and_erases_it(site, page: Page):
-    problems = _watch(page, urlsplit(site).netloc)
+    problems = watch_page(page, site)
     page.goto(site + "/playground/flows/user-agent/")
     page.get_by_role("button", name="Start a run").click()
     page.locator("#step-authorize").get_by_role("button").click()

@@ -1,35 +1,15 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.playground.conftest import watch_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(live_server, settings):
-    from playground.org.seed import seed_org
-
-    # The org's issuer, and so every assertion's audience, follows the live server's port.
-    settings.HANDSHAKE_BASE_URL = live_server.url
-    seed_org()
-    return live_server.url
-
-
-def _watch(page: Page, origin: str) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on(
-        "request",
-        lambda r: problems.append(r.url) if urlsplit(r.url).netloc not in {origin, ""} else None,
-    )
-    return problems
-
-
 def test_jwt_bearer_flow_from_the_page(site, page: Page):
-    problems = _watch(page, urlsplit(site).netloc)
+    problems = watch_page(page, site)
     page.goto(site + "/playground/")
     page.get_by_role("link", name="JWT bearer flow").first.click()
     page.get_by_role("button", name="Start a run").click()

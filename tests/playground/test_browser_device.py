@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.playground.conftest import watch_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,27 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 POLL_WAIT_MS = 30_000
 
 
-@pytest.fixture
-def site(live_server, settings):
-    from playground.org.seed import seed_org
-
-    settings.HANDSHAKE_BASE_URL = live_server.url
-    seed_org()
-    return live_server.url
-
-
-def _watch(page: Page, origin: str) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on(
-        "request",
-        lambda r: problems.append(r.url) if urlsplit(r.url).netloc not in {origin, ""} else None,
-    )
-    return problems
-
-
 def test_device_flow_is_approved_in_a_second_page_while_the_first_polls(site, page: Page, browser):
-    problems = _watch(page, urlsplit(site).netloc)
+    problems = watch_page(page, site)
     page.goto(site + "/playground/")
     page.get_by_role("link", name="Device flow", exact=True).click()
     page.get_by_role("button", name="Start a run").click()
