@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -94,19 +95,64 @@ def sign_in_and_allow(
 
     Returns the query parameters the client's callback receives (code, state, iss…).
     """
-    url, method, data = start_url, "GET", None
+
+    def at_callback(
+        location: str | None, _page: httpx.Response | None, _allowed: bool
+    ) -> dict[str, str] | None:
+        if location is not None and location.startswith(redirect_uri):
+            return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        return None
+
+    return _walk(browser, start_url, username, password, max_hops, at_callback)
+
+
+def approve_device(
+    browser: httpx.Client,
+    verification_url: str,
+    *,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    max_hops: int = 8,
+) -> str:
+    """Open a device flow's verification link as the person would (RFC 8628 §3.3): sign in
+    if asked, press Allow, and return the page the org shows afterwards."""
+
+    def after_allow(
+        _location: str | None, page: httpx.Response | None, allowed: bool
+    ) -> str | None:
+        return page.text if page is not None and allowed else None
+
+    return _walk(browser, verification_url, username, password, max_hops, after_allow)
+
+
+def _walk[T](
+    browser: httpx.Client,
+    url: str,
+    username: str,
+    password: str,
+    max_hops: int,
+    finished: Callable[[str | None, httpx.Response | None, bool], T | None],
+) -> T:
+    """Follow redirects and submit the login and consent forms until `finished` returns a
+    result; it sees each redirect's location, or each page and whether Allow was pressed."""
+    method, data, allowed = "GET", None, False
     for _ in range(max_hops):
         response = browser.request(method, url, data=data)
         if response.is_redirect:
             location = urljoin(url, response.headers["Location"])
-            if location.startswith(redirect_uri):
-                return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+            result = finished(location, None, allowed)
+            if result is not None:
+                return result
             url, method, data = location, "GET", None
             continue
         if response.status_code != 200:
             raise RuntimeError(f"{method} {url} answered {response.status_code}")
+        result = finished(None, response, allowed)
+        if result is not None:
+            return result
         url, method, data = _next_submission(url, response.text, username, password)
-    raise RuntimeError("too many hops between authorize, login and consent")
+        allowed = data.get("decision") == "allow"
+    raise RuntimeError(f"too many hops from {url} through login and consent")
 
 
 def _next_submission(

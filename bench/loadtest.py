@@ -1,9 +1,11 @@
 """The training room: 200 trainees, each with their own connected app, running full flows
 at once against several gunicorn processes — on SQLite, then on PostgreSQL.
 
-Every trainee cycles through three rounds (revoke, code replay, refresh-token reuse), each
-request going to a random process. The run is bounded in time; it reports requests,
-server errors (there must be none), latency percentiles and every broken promise, and
+Every trainee cycles through four rounds (revoke, code replay, refresh-token reuse, and a
+device flow polled at the server's interval), each request going to a random process.
+The run is bounded in time (five minutes per database by default, catalogue row H3); it
+reports requests, server errors (there must be none), latency percentiles next to the
+baseline view's measured on the same processes just before, and every broken promise, and
 exits non-zero if any 5xx or violation was seen.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import percentile  # noqa: E402
+from bench.load import percentile, run_load  # noqa: E402
 from bench.servers import (  # noqa: E402
     free_port,
     gunicorn,
@@ -31,7 +33,7 @@ from bench.servers import (  # noqa: E402
 )
 from bench.trainee import create_trainee_apps, run_trainees, verify_everywhere  # noqa: E402
 
-ROUNDS = ("revoke_round", "replay_round", "rotation_round")
+ROUNDS = ("revoke_round", "replay_round", "rotation_round", "device_round")
 
 
 def run_room(database: str, *, trainees: int, seconds: float, processes: int, workers: int) -> bool:
@@ -48,6 +50,13 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
         prepare_site(env)
         apps = create_trainee_apps(env, trainees)
         servers = [stack.enter_context(gunicorn(env, port=port, workers=workers)) for port in ports]
+        baseline = run_load(
+            servers[0],
+            lambda _: ("GET", "/baseline/", None, {}),
+            label="baseline view (/baseline/)",
+            users=8,
+            requests_per_user=150,
+        )
         tally, elapsed = run_trainees(servers, apps, seconds=seconds, rounds=ROUNDS)
         unverified = verify_everywhere(servers, tally.id_tokens)
 
@@ -55,6 +64,7 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(tally.statuses.items()))
     print(f"\n== {database}: {trainees} trainees, {processes} processes × {workers} workers ==")
+    print(baseline.line())
     print(f"wall time         {elapsed:8.1f} s")
     print(f"requests          {len(latencies):8d}   ({len(latencies) / elapsed:.1f} req/s)")
     print(f"completed rounds  {tally.flows:8d}   ({tally.flows / elapsed:.2f} rounds/s)")
@@ -79,7 +89,7 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--trainees", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 import httpx
 import jwt
 
-from bench.browserless import Pkce, authorization_url, sign_in_and_allow
+from bench.browserless import Pkce, approve_device, authorization_url, sign_in_and_allow
 from bench.servers import manage
 
 REDIRECT_URI = "https://trainee.example/callback"
+TOKEN = "/services/oauth2/token"
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
 DEMO_USERS = ("ada@handshake.example", "grace@handshake.example")
 
 CREATE_APPS = """
@@ -32,7 +34,7 @@ apps = [
     create_connected_app(
         name=f"Trainee {n}",
         redirect_uris=["{redirect_uri}"],
-        grants=["authorization_code", "refresh_token"],
+        grants=["authorization_code", "refresh_token", "{device_code}"],
         scopes=["api", "refresh_token", "openid"],
         require_pkce=True,
     )
@@ -50,7 +52,11 @@ class App:
 
 def create_trainee_apps(env: dict[str, str], count: int) -> list[App]:
     """One connected app per trainee, created in one process (the command is per app)."""
-    code = CREATE_APPS.replace("{redirect_uri}", REDIRECT_URI).replace("{count}", str(count))
+    code = (
+        CREATE_APPS.replace("{redirect_uri}", REDIRECT_URI)
+        .replace("{device_code}", DEVICE_CODE)
+        .replace("{count}", str(count))
+    )
     output = manage(env, "shell", "-c", code)
     last_line = output.strip().splitlines()[-1]  # the shell may print its auto-imports first
     return [App(client_id, secret) for client_id, secret in json.loads(last_line)]
@@ -144,7 +150,7 @@ class Trainee:
             "redirect_uri": REDIRECT_URI,
             "code_verifier": pkce.verifier,
         }
-        issued = self._post("/services/oauth2/token", grant)
+        issued = self._post(TOKEN, grant)
         if issued.status_code != 200:
             self.tally.failures.append(f"token {issued.status_code}: {issued.text[:200]}")
             return None
@@ -171,7 +177,7 @@ class Trainee:
         if redeemed is None:
             return
         tokens, grant = redeemed
-        replay = self._post("/services/oauth2/token", grant)
+        replay = self._post(TOKEN, grant)
         self._expect(replay.status_code == 400, "a replayed code is refused")
         self._expect(not self._active(tokens["access_token"]), "a replay revokes its tokens")
         self._expect(self._api(tokens["access_token"]).status_code == 401, "and they fail")
@@ -184,16 +190,48 @@ class Trainee:
             return
         old_refresh = redeemed[0]["refresh_token"]
         refresh = {"grant_type": "refresh_token", "refresh_token": old_refresh}
-        rotated = self._post("/services/oauth2/token", refresh)
+        rotated = self._post(TOKEN, refresh)
         if rotated.status_code != 200:
             self.tally.failures.append(f"refresh {rotated.status_code}: {rotated.text[:200]}")
             return
         newer = rotated.json()["access_token"]
         self._expect(self._api(newer).status_code == 200, "a refreshed token works")
-        reuse = self._post("/services/oauth2/token", refresh)
+        reuse = self._post(TOKEN, refresh)
         self._expect(reuse.status_code == 400, "a rotated refresh token is refused")
         self._expect(not self._active(newer), "reuse revokes the whole family")
         self._expect(self._api(newer).status_code == 401, "a revoked family is refused")
+        self.tally.flows += 1
+
+    def device_round(self) -> None:
+        """RFC 8628: start, poll (pending), the person allows on /setup/connect, poll again
+        at the server's interval for tokens; the device code is then spent (§3.5)."""
+        started = self._post("/services/oauth2/device/authorize", {"scope": "api openid"})
+        if started.status_code != 200:
+            self.tally.failures.append(f"device {started.status_code}: {started.text[:200]}")
+            return
+        device = started.json()
+        poll = {"grant_type": DEVICE_CODE, "device_code": device["device_code"]}
+        pending = self._post(TOKEN, poll)
+        self._expect(
+            pending.status_code == 400 and pending.json().get("error") == "authorization_pending",
+            "an undecided device code is pending",
+        )
+        # The link names the first process; the person may reach any of them.
+        link = device["verification_uri_complete"].replace(self.issuer, self._server(), 1)
+        approve_device(self.browser, link, username=self.username)
+        time.sleep(device["interval"])  # a well-behaved device keeps to the interval
+        issued = self._post(TOKEN, poll)
+        if issued.status_code != 200:
+            self.tally.failures.append(f"device poll {issued.status_code}: {issued.text[:200]}")
+            return
+        tokens = issued.json()
+        self.tally.id_tokens.append(tokens["id_token"])
+        self._expect(self._api(tokens["access_token"]).status_code == 200, "a device token works")
+        spent = self._post(TOKEN, poll)
+        self._expect(
+            spent.status_code == 400 and spent.json().get("error") == "invalid_grant",
+            "a device code is redeemed once",
+        )
         self.tally.flows += 1
 
     def close(self) -> None:
