@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 
 from playground.org.models import LoginThrottle
@@ -50,18 +50,17 @@ def retry_after(until: datetime, *, now: datetime | None = None) -> int:
 def record_failure(key: str, limit: Limit, *, now: datetime | None = None) -> bool:
     """Count one failure; True when the key is now locked out."""
     now = now or timezone.now()
-    try:
-        row, _ = LoginThrottle.objects.get_or_create(
-            key_hash=key, defaults={"window_started_at": now}
-        )
-    except IntegrityError:
-        row = LoginThrottle.objects.get(key_hash=key)
-    if row.window_started_at + limit.window < now:
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= limit.failures:
-        row.locked_until = now + limit.lockout
-    row.save()
+    with transaction.atomic():
+        LoginThrottle.objects.get_or_create(key_hash=key, defaults={"window_started_at": now})
+        # Read and write under a row lock, so failures arriving at once on several processes
+        # are all counted (PostgreSQL); SQLite's IMMEDIATE transactions serialise writers.
+        row = LoginThrottle.objects.select_for_update().get(key_hash=key)
+        if row.window_started_at + limit.window < now:
+            row.failures, row.window_started_at, row.locked_until = 0, now, None
+        row.failures += 1
+        if row.failures >= limit.failures:
+            row.locked_until = now + limit.lockout
+        row.save()
     return row.locked_until is not None and row.locked_until > now
 
 

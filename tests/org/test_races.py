@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from bench.servers import sqlite_site
-from playground.org import assertions, codes
+from playground.org import assertions, client_authentication, codes
 from playground.org.connected_apps import DEVICE_CODE
 from playground.org.models import AuthorizationCode
 
@@ -221,3 +221,22 @@ def test_an_assertion_id_is_spent_once():
     another_issuer = assertions.spend("saml", "3MVG9other", "_id", until=until)
 
     assert (first, second, another_issuer) == (True, False, True)
+
+
+def test_h2_wrong_secrets_sent_at_once_are_all_counted(server):
+    # Racing failures must not overwrite each other's count, or an attacker who sends in
+    # parallel would get more guesses than the limit allows (RFC 6819 §4.4.1.12).
+    app = _app(server)
+    wrong = {"grant_type": "refresh_token", "refresh_token": "x", "client_id": app["client_id"]}
+    limit = client_authentication.CLIENT_FAILURE_LIMIT.failures
+    rounds = -(-limit // RACERS)
+
+    statuses = [
+        response.status_code
+        for n in range(rounds)
+        for response in _race(server, {**wrong, "client_secret": f"wrong-{n}"})
+    ]
+    after = httpx.post(server + "/services/oauth2/token", data={**wrong, "client_secret": "again"})
+
+    assert statuses.count(400) + statuses.count(401) == limit
+    assert after.status_code == 429
