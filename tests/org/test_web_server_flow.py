@@ -281,13 +281,25 @@ def test_b7_pkce_downgrade_code_verifier_without_challenge_is_refused(oauth):
     assert response.json()["error"] == "invalid_request"
 
 
-def test_a18_codes_are_long_random_and_unique():
-    values = {codes.new_code_value() for _ in range(1000)}
+def test_a18_a_thousand_codes_are_long_random_and_unique():
+    values = [codes.new_code_value() for _ in range(1000)]
 
-    assert len(values) == 1000
-    # 36 random bytes: 288 bits, well above RFC 6749 §10.10's 128.
-    assert all(len(value) == 4 + 48 for value in values)
+    assert len(set(values)) == 1000
+    # 48 base64url characters (36 random bytes, 288 bits), well above RFC 6749 §10.10's 128,
+    # all within RFC 6749 Appendix A.11's VSCHAR.
     assert all(re.fullmatch(r"aPrx[A-Za-z0-9_-]{48}", value) for value in values)
+    # No position is fixed or narrow: each shows nearly all 64 characters.
+    assert min(len({value[4 + i] for value in values}) for i in range(48)) >= 55
+
+
+def test_a18_codes_the_endpoint_hands_out_have_the_same_shape_and_spread(oauth):
+    app = oauth.app()
+    oauth.sign_in()
+    issued = [query_of(oauth.consent(app).headers["Location"])["code"] for _ in range(200)]
+
+    assert len(set(issued)) == 200
+    assert all(re.fullmatch(r"aPrx[A-Za-z0-9_-]{48}", code) for code in issued)
+    assert min(len({code[4 + i] for code in issued}) for i in range(48)) >= 45
 
 
 def test_codes_are_stored_only_as_digests(oauth):
