@@ -72,7 +72,12 @@ def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> Connec
     try:
         return _authenticate(request, endpoint=endpoint, find_app=find_app)
     except (InvalidClientId, InvalidClientCredentials):
-        throttles.record_failure(key, CLIENT_FAILURE_LIMIT, now=now)
+        if throttles.record_failure(key, CLIENT_FAILURE_LIMIT, now=now).already_locked:
+            # Answered as locked, so no more than the limit of guesses is ever answered
+            # (RFC 6819 §4.4.1.12), however many arrive at once.
+            raise TemporarilyUnavailable(
+                retry_after=throttles.retry_after(now + CLIENT_FAILURE_LIMIT.lockout, now=now)
+            ) from None
         raise
 
 

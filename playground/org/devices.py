@@ -165,7 +165,7 @@ def look_up(typed: str, *, session_key: str, address: str) -> LookUp:
     if device is not None:
         return LookUp(device=device, throttled=False)
     locked = [
-        throttles.record_failure(key, limit, now=now)
+        throttles.record_failure(key, limit, now=now).locked
         for key, limit in zip(keys, (SESSION_LIMIT, ADDRESS_LIMIT), strict=True)
     ]
     return LookUp(device=None, throttled=any(locked))

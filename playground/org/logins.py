@@ -59,7 +59,7 @@ def check_password(username: str, password: str, *, address: str) -> SignInAttem
         )
     user = _authenticate(username, password)
     if user is None:
-        if throttles.record_failure(key, PASSWORD_LIMIT, now=now):
+        if throttles.record_failure(key, PASSWORD_LIMIT, now=now).locked:
             return SignInAttempt(
                 user=None, locked=True, retry_after=throttles.retry_after(now + LOCKOUT, now=now)
             )

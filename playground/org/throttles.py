@@ -25,6 +25,14 @@ class Limit:
     lockout: timedelta
 
 
+@dataclass(frozen=True)
+class Failure:
+    locked: bool  # the key is locked out now
+    # It was locked before this failure was counted: the request passed its lock check
+    # while a racing failure set the lock.
+    already_locked: bool
+
+
 def key_of(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -47,20 +55,25 @@ def retry_after(until: datetime, *, now: datetime | None = None) -> int:
     return max(1, math.ceil(remaining))
 
 
-def record_failure(key: str, limit: Limit, *, now: datetime | None = None) -> bool:
-    """Count one failure; True when the key is now locked out."""
+def record_failure(key: str, limit: Limit, *, now: datetime | None = None) -> Failure:
+    """Count one failure, and say whether the key is locked out."""
     now = now or timezone.now()
     with transaction.atomic():
         LoginThrottle.objects.get_or_create(key_hash=key, defaults={"window_started_at": now})
         # Read and write under a row lock, so failures arriving at once on several processes
         # are all counted (PostgreSQL); SQLite's IMMEDIATE transactions serialise writers.
         row = LoginThrottle.objects.select_for_update().get(key_hash=key)
+        already_locked = _locked(row, now)
         if row.window_started_at + limit.window < now:
             row.failures, row.window_started_at, row.locked_until = 0, now, None
         row.failures += 1
         if row.failures >= limit.failures:
             row.locked_until = now + limit.lockout
         row.save()
+    return Failure(locked=_locked(row, now), already_locked=already_locked)
+
+
+def _locked(row: LoginThrottle, now: datetime) -> bool:
     return row.locked_until is not None and row.locked_until > now
 
 
