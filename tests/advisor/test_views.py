@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from advisor.decisions import DECISIONS, PLAYGROUND_FLOW_PATH
 from advisor.questions import parse_permalink
 from advisor.rules import recommend
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
@@ -293,3 +294,14 @@ def test_every_advisor_view_refuses_post(client):
         "compare",
     ):
         assert client.post(reverse(f"advisor:{name}")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_every_run_it_live_link_opens_a_flow_the_playground_can_run(client):
+    paths = {c.playground_path for d in DECISIONS for c in d.choices if c.playground_path}
+    paths.add(PLAYGROUND_FLOW_PATH.format(slug="refresh-token"))  # the companion's link
+
+    pages = {path: client.get(path) for path in sorted(paths)}
+
+    assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(pages, 200)
+    assert all("Start a run" in page.content.decode() for page in pages.values())
