@@ -35,6 +35,16 @@ def test_flow_list_offers_every_runnable_flow_and_the_full_guide(client):
     assert "JWT bearer flow" in body
     # Every flow in the guide runs now.
     assert "Described only" not in body
+    assert 'href="/advisor/#topic-people"' in body
+
+
+@pytest.mark.django_db
+def test_each_flow_page_links_to_the_advisor_and_its_anchor_exists(client):
+    flow_page = client.get(reverse("playground:flow_detail", args=["device"])).content.decode()
+    advisor = client.get("/advisor/").content.decode()
+
+    assert 'href="/advisor/#topic-people">Check the fit with the advisor</a>' in flow_page
+    assert 'id="topic-people"' in advisor
 
 
 @pytest.mark.django_db
