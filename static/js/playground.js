@@ -2,23 +2,24 @@
 // users land on the result instead of at the top of the page.
 (function () {
   "use strict";
-  let pending = null;
   // Styles that only make sense when the page can act by itself (a device flow's countdown).
   document.documentElement.classList.add("js");
+  // The step to focus travels with its own request (htmx hands the same details object to
+  // every event of one request), so a quick second click cannot be focused by the first
+  // request's late settle and then lose focus when its own card is swapped in.
   document.addEventListener("htmx:beforeRequest", function (event) {
-    // A poll the page sent by itself (no triggering event) must not move anyone's focus.
+    const xhr = event.detail.xhr;
     const config = event.detail.requestConfig;
-    if (config && !config.triggeringEvent) {
-      pending = null;
-      return;
-    }
+    // A poll the page sent by itself (no triggering event) must not move anyone's focus.
+    if (!xhr || !config || !config.triggeringEvent) return;
     const step = event.detail.elt.closest(".step");
-    pending = step ? step.id : null;
+    if (step) xhr.handshakeFocus = step.id;
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!pending) return;
-    const heading = document.getElementById(pending + "-title");
-    pending = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const xhr = event.detail.xhr;
+    if (!xhr || !xhr.handshakeFocus) return;
+    const heading = document.getElementById(xhr.handshakeFocus + "-title");
+    xhr.handshakeFocus = null; // settle fires once per swapped element; focus once
     if (heading) heading.focus();
   });
 })();
