@@ -98,8 +98,10 @@ def _owned_server(request: HttpRequest, server_id: str) -> ExternalServer:
 
 
 def _run_url(run: FlowRun, anchor: str = "") -> str:
+    """The run page, at a step's heading: the heading is focusable (tabindex -1), so the
+    browser moves focus there itself, as the htmx path does; at a section it would clear it."""
     url = reverse("playground:run_detail", args=[run.id])
-    return f"{url}#step-{anchor}" if anchor else url
+    return f"{url}#step-{anchor}-title" if anchor else url
 
 
 @require_GET

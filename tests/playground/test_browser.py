@@ -88,7 +88,21 @@ def test_every_step_works_without_javascript(site, browser):
         expect(page.locator(f"#step-{slug} .step__headline")).to_be_visible()
 
     expect(page.locator("#step-call-api-again .step__headline")).to_contain_text("Refused")
+    # Each answer lands on its step's heading, so keyboard users start from the result.
+    expect(page.locator("#step-call-api-again-title")).to_be_focused()
     context.close()
+
+
+def test_a_step_sent_before_htmx_was_ready_lands_on_its_result(site, page: Page):
+    page.goto(site + "/playground/flows/client-credentials/")
+    page.get_by_role("button", name="Start a run").click()
+
+    # form.submit() sends the form as the browser would without htmx: a whole page comes back.
+    page.locator("#step-token form.step__action").first.evaluate("form => form.submit()")
+
+    expect(page).to_have_url(re.compile(r"#step-token-title$"))
+    expect(page.locator("#step-token .step__headline")).to_contain_text("answered 200")
+    expect(page.locator("#step-token-title")).to_be_focused()
 
 
 def test_the_run_page_fits_a_phone(site, browser):

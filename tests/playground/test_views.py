@@ -98,7 +98,7 @@ def test_a_step_without_htmx_redirects_to_its_card(client, org):
     response = run_step(client, run, "token")
 
     assert response.status_code == 303
-    assert response["Location"] == f"/playground/runs/{run.id}/#step-token"
+    assert response["Location"] == f"/playground/runs/{run.id}/#step-token-title"
 
 
 @pytest.mark.django_db
