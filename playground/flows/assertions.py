@@ -5,6 +5,7 @@ the token that an assertion buys is shown."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -21,6 +22,7 @@ from playground.flows.base import (
     StepResult,
     plain_text,
 )
+from playground.flows.endpoints import failed, shorten
 from playground.org import certificates
 
 # Where an earlier step keeps the pair for the steps that sign.
@@ -37,6 +39,13 @@ CERTIFICATE_MEANINGS = {
     "valid until": "When it stops. Renew it, and upload the new one, before then.",
     "key": "The public key the org verifies signatures with.",
 }
+
+
+def missing_pair(ctx: StepContext, *, message: str) -> StepResult | None:
+    """The refusal to go on when the certificate step has not run yet; None once it has."""
+    if ctx.values.get(CERTIFICATE) and ctx.values.get(PRIVATE_KEY):
+        return None
+    return StepResult("error", message)
 
 
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
@@ -207,17 +216,9 @@ NO_REFRESH_TOKEN = (
 def token_result(exchange: HttpExchange, *, shown: tuple[Artefact, ...]) -> StepResult:
     """The org's answer to an assertion: its token, or its refusal, after what was sent."""
     if not exchange.ok:
-        return StepResult(
-            "error",
-            f"The org refused the assertion: {exchange.problem}",
-            exchanges=(exchange,),
-            artefacts=shown,
-        )
+        return replace(failed(exchange, doing="the assertion"), artefacts=shown)
     body = exchange.json_body()
-    fields = {
-        name: str(value) if len(str(value)) <= 64 else f"{str(value)[:40]}…"
-        for name, value in body.items()
-    }
+    fields = {name: shorten(str(value)) for name, value in body.items()}
     refresh = "refresh_token" in body
     return StepResult(
         "ok" if not refresh else "error",

@@ -32,7 +32,10 @@ from playground.flows.base import (
 from playground.flows.endpoints import (
     API_VERSION,
     TOKEN_SECRETS,
+    failed,
     fetch_jwks,
+    nothing_to_send,
+    shorten,
     token_request_step,
 )
 from playground.flows.faults import WRONG_CLIENT_SECRET, judge, request_fault
@@ -48,6 +51,7 @@ ASSET_QUERY = "SELECT Id, Name, SerialNumber FROM Asset LIMIT 1"
 ACTOR_TOKEN_LIFETIME = 300
 ASSET_TOKEN_LIFETIME = 60
 ELSEWHERE = "https://attacker.example/iot"
+EXCHANGED = ("access_token", "actor_token")  # what the exchange needs from earlier steps
 
 EXCHANGE_MEANINGS = {
     "access_token": "The asset token: a JWT the org signed, naming the person, the device and "
@@ -61,17 +65,6 @@ ACTOR_MEANINGS = {
     "Name": "A readable name for the device.",
     "Asset": "The Asset record in the org that this device is.",
 }
-
-
-def _needs(ctx: StepContext, *names: str) -> StepResult | None:
-    missing = [name for name in names if not ctx.values.get(name)]
-    if not missing:
-        return None
-    return StepResult(
-        "error",
-        f"Nothing to send: an earlier step did not produce {' or '.join(missing)}. "
-        "Start a new run to try again.",
-    )
 
 
 # The device's key and its actor token --------------------------------------------------------
@@ -161,7 +154,7 @@ def _find_asset(ctx: StepContext) -> StepResult:
 
 def actor_token_step() -> Step:
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, "access_token"):
+        if problem := nothing_to_send(ctx, "access_token"):
             return problem
         return _find_asset(ctx)
 
@@ -196,7 +189,7 @@ def actor_token_step() -> Step:
 
 
 def _exchange_request(ctx: StepContext) -> OutgoingRequest | None:
-    if _needs(ctx, "access_token", "actor_token"):
+    if nothing_to_send(ctx, *EXCHANGED):
         return None
     # RFC 8693 §2.1. Salesforce's asset token request carries no client credentials: the
     # subject token already names the app.
@@ -216,21 +209,17 @@ def exchange_step(*, faults: tuple[Fault, ...]) -> Step:
     def run(ctx: StepContext) -> StepResult:
         request = _exchange_request(ctx)
         if request is None:
-            return _needs(ctx, "access_token", "actor_token") or StepResult("error", "Nothing.")
+            return nothing_to_send(ctx, *EXCHANGED) or StepResult("error", "Nothing to send.")
         exchange = ctx.transport.send(request)
         if not exchange.ok:
-            return StepResult(
-                "error",
-                f"The org refused the token exchange: {exchange.problem}",
-                exchanges=(exchange,),
-            )
+            return failed(exchange, doing="the token exchange")
         body = exchange.json_body()
         token = body.get("access_token")
         if not isinstance(token, str) or token.count(".") != 2:
             return StepResult(
                 "error", "The answer carried no asset token (a JWT).", exchanges=(exchange,)
             )
-        shown = {name: _short(str(value)) for name, value in body.items()}
+        shown = {name: shorten(str(value)) for name, value in body.items()}
         return StepResult(
             "ok",
             f"The org answered {exchange.status} with an asset token good for "
@@ -271,10 +260,6 @@ def exchange_step(*, faults: tuple[Fault, ...]) -> Step:
         prepare=_exchange_request,
         faults=faults,
     )
-
-
-def _short(value: str) -> str:
-    return value if len(value) <= 64 else f"{value[:40]}… ({len(value)} characters)"
 
 
 # The receiving service's checks ---------------------------------------------------------------
@@ -322,7 +307,7 @@ def _asset_checks(claims: dict[str, Any], ctx: StepContext) -> tuple[Check, ...]
 
 def verify_step() -> Step:
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, "asset_token"):
+        if problem := nothing_to_send(ctx, "asset_token"):
             return problem
         key_set, keys = fetch_jwks(ctx.transport, ctx.urls.jwks)
         if not keys.ok:

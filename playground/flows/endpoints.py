@@ -78,7 +78,7 @@ def fetch_jwks(transport: Transport, url: str) -> tuple[JwksKey, HttpExchange]:
     return JwksKey(exchange.json_body(), origin="the org's JWKS"), exchange
 
 
-def _short(value: str) -> str:
+def shorten(value: str) -> str:
     return value if len(value) <= 64 else f"{value[:40]}… ({len(value)} characters)"
 
 
@@ -94,19 +94,19 @@ def _explained(title: str, body: Mapping[str, object], *, now: float | None = No
         text = value if isinstance(value, str) else json.dumps(value)
         if name in TIME_CLAIMS and isinstance(value, int | float):
             text = f"{value} ({describe_time(value, when)})"
-        values[name] = _short(text) if len(text) > 120 else text
+        values[name] = shorten(text) if len(text) > 120 else text
     meanings = {**CLAIM_MEANINGS, **RESPONSE_MEANINGS}
     return parameters(title, values, meanings=meanings, secrets=TOKEN_SECRETS)
 
 
-def _failed(exchange: HttpExchange, *, doing: str) -> StepResult:
+def failed(exchange: HttpExchange, *, doing: str) -> StepResult:
     # Failure is data: the error response is shown like any other exchange.
     return StepResult(
         "error", f"The org refused {doing}: {_problem(exchange)}", exchanges=(exchange,)
     )
 
 
-def _needs(ctx: StepContext, *names: str) -> StepResult | None:
+def nothing_to_send(ctx: StepContext, *names: str) -> StepResult | None:
     missing = [name for name in names if not ctx.values.get(name)]
     if not missing:
         return None
@@ -332,7 +332,7 @@ def _token_artefacts(
     ctx: StepContext, exchange: HttpExchange, *, nonce: str = ""
 ) -> tuple[list[HttpExchange], list[Artefact]]:
     body = exchange.json_body()
-    fields = {name: _short(str(value)) for name, value in body.items()}
+    fields = {name: shorten(str(value)) for name, value in body.items()}
     artefacts: list[Artefact] = [
         parameters("The token response, field by field", fields, secrets=TOKEN_SECRETS)
     ]
@@ -392,7 +392,7 @@ def token_request_step(
     """
 
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, *needs):
+        if nothing_to_send(ctx, *needs):
             return None
         data = dict(form or {})
         data.update({name: ctx.values[key] for name, key in fields})
@@ -401,7 +401,7 @@ def token_request_step(
     def run(ctx: StepContext) -> StepResult:
         request = prepare(ctx)
         if request is None:
-            return _needs(ctx, *needs) or StepResult("error", "Nothing to send.")
+            return nothing_to_send(ctx, *needs) or StepResult("error", "Nothing to send.")
         exchange = ctx.transport.send(request)
         if expect_refusal:
             if exchange.ok:
@@ -414,7 +414,7 @@ def token_request_step(
                 "ok", f"Refused, as it should be: {_problem(exchange)}", exchanges=(exchange,)
             )
         if not exchange.ok:
-            return _failed(exchange, doing="the token request")
+            return failed(exchange, doing="the token request")
         extra, artefacts = _token_artefacts(ctx, exchange, nonce=ctx.values.get("nonce", ""))
         body = exchange.json_body()
         remember = [(name, str(body[name])) for name in TOKEN_FIELDS if body.get(name)]
@@ -506,14 +506,14 @@ def api_step(
     faults: tuple[Fault, ...] = (),
 ) -> Step:
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, "access_token"):
+        if nothing_to_send(ctx, "access_token"):
             return None
         base = ctx.values.get("instance_url") or ctx.base_url
         url = f"{base}/services/data/{API_VERSION}/query?q={quote(API_QUERY)}"
         return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
 
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, "access_token"):
+        if problem := nothing_to_send(ctx, "access_token"):
             return problem
         exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if expect_refusal:
@@ -527,7 +527,7 @@ def api_step(
                 "ok", f"Refused, as it should be: {_problem(exchange)}", exchanges=(exchange,)
             )
         if not exchange.ok:
-            return _failed(exchange, doing="the API call")
+            return failed(exchange, doing="the API call")
         body = exchange.json_body()
         records = body.get("records", [])
         count = len(records) if isinstance(records, list) else 0
@@ -564,18 +564,18 @@ def api_step(
 
 def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, "access_token"):
+        if nothing_to_send(ctx, "access_token"):
             return None
         return OutgoingRequest.get(ctx.urls.userinfo, bearer=ctx.values["access_token"])
 
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, "access_token"):
+        if problem := nothing_to_send(ctx, "access_token"):
             return problem
         exchange = ctx.transport.send(
             OutgoingRequest.get(ctx.urls.userinfo, bearer=ctx.values["access_token"])
         )
         if not exchange.ok:
-            return _failed(exchange, doing="the userinfo request")
+            return failed(exchange, doing="the userinfo request")
         body = exchange.json_body()
         who = body.get("preferred_username") or body.get("name") or "the user"
         return StepResult(
@@ -610,13 +610,13 @@ def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
 
 def identity_step(*, why: str) -> Step:
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, "access_token", "id"):
+        if problem := nothing_to_send(ctx, "access_token", "id"):
             return problem
         exchange = ctx.transport.send(
             OutgoingRequest.get(ctx.values["id"], bearer=ctx.values["access_token"])
         )
         if not exchange.ok:
-            return _failed(exchange, doing="the identity request")
+            return failed(exchange, doing="the identity request")
         body = exchange.json_body()
         who = body.get("username") or body.get("display_name") or "the user"
         shown = {k: v for k, v in body.items() if k in RESPONSE_MEANINGS or k in CLAIM_MEANINGS}
@@ -657,17 +657,17 @@ def introspect_step(
     faults: tuple[Fault, ...] = (),
 ) -> Step:
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, token):
+        if nothing_to_send(ctx, token):
             return None
         data = {"token": ctx.values[token], "token_type_hint": token}
         return ctx.client_form(ctx.urls.introspection, data)
 
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, token):
+        if problem := nothing_to_send(ctx, token):
             return problem
         exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if not exchange.ok:
-            return _failed(exchange, doing="the introspection request")
+            return failed(exchange, doing="the introspection request")
         body = exchange.json_body()
         active = body.get("active") is True
         shown = (_explained("The answer, explained", body),)
@@ -715,16 +715,16 @@ def introspect_step(
 
 def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, ...] = ()) -> Step:
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, token):
+        if nothing_to_send(ctx, token):
             return None
         return ctx.client_form(ctx.urls.revocation, {"token": ctx.values[token]})
 
     def run(ctx: StepContext) -> StepResult:
-        if problem := _needs(ctx, token):
+        if problem := nothing_to_send(ctx, token):
             return problem
         exchange = ctx.transport.send(prepare(ctx) or OutgoingRequest.get(ctx.base_url))
         if not exchange.ok:
-            return _failed(exchange, doing="the revocation")
+            return failed(exchange, doing="the revocation")
         return StepResult(
             "ok", f"The org answered {exchange.status}: revoked.", exchanges=(exchange,)
         )
@@ -762,10 +762,10 @@ def discovery_step(*, why: str) -> Step:
         url = ctx.urls.discovery or ctx.base_url + DISCOVERY
         exchange = ctx.transport.send(OutgoingRequest.get(url))
         if not exchange.ok:
-            return _failed(exchange, doing="the discovery request")
+            return failed(exchange, doing="the discovery request")
         body = exchange.json_body()
         shown: dict[str, str] = {
-            name: _short(str(body[name]))
+            name: shorten(str(body[name]))
             for name in (
                 "issuer",
                 "authorization_endpoint",
@@ -848,7 +848,7 @@ def device_authorization_step(
     def run(ctx: StepContext) -> StepResult:
         exchange = ctx.transport.send(prepare(ctx))
         if not exchange.ok:
-            return _failed(exchange, doing="the device authorization request")
+            return failed(exchange, doing="the device authorization request")
         body = exchange.json_body()
         missing = [
             name for name in ("device_code", "user_code", "verification_uri") if not body.get(name)
@@ -871,7 +871,7 @@ def device_authorization_step(
             ("interval", str(interval or DEFAULT_POLL_INTERVAL)),
             ("device_expires_at", str(int(expires_at))),
         ]
-        shown = {name: _short(str(value)) for name, value in body.items()}
+        shown = {name: shorten(str(value)) for name, value in body.items()}
         meanings = {
             "device_code": "The device's own secret for polling. It never leaves the device.",
             "user_code": "The short code the person types on the verification page.",
@@ -948,7 +948,7 @@ def device_poll_step(
     )
 
     def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if _needs(ctx, "device_code"):
+        if nothing_to_send(ctx, "device_code"):
             return None
         data = {"grant_type": grant, parameter: ctx.values["device_code"]}
         return ctx.client_form(ctx.urls.token, data)
@@ -956,7 +956,7 @@ def device_poll_step(
     def run(ctx: StepContext) -> StepResult:
         request = prepare(ctx)
         if request is None:
-            return _needs(ctx, "device_code") or StepResult("error", "Nothing to send.")
+            return nothing_to_send(ctx, "device_code") or StepResult("error", "Nothing to send.")
         interval = int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
         last = float(ctx.values.get("device_last_poll") or 0)
         # RFC 8628 §3.5: wait at least `interval` seconds between polls.
@@ -1014,7 +1014,7 @@ def device_poll_step(
                 "start again with new codes.",
                 exchanges=(exchange,),
             )
-        return _failed(exchange, doing="the device token request")
+        return failed(exchange, doing="the device token request")
 
     return Step(
         slug="device-poll",

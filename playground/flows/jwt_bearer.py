@@ -18,6 +18,7 @@ from playground.flows.assertions import (
     certificate_facts,
     certificate_step,
     load_private_key,
+    missing_pair,
     token_result,
 )
 from playground.flows.base import (
@@ -107,10 +108,7 @@ def claims_of(ctx: StepContext, **changes: Any) -> dict[str, Any]:
     return {**claims, **changes}
 
 
-def _missing_pair(ctx: StepContext) -> StepResult | None:
-    if ctx.values.get(CERTIFICATE) and ctx.values.get(PRIVATE_KEY):
-        return None
-    return StepResult("error", "No certificate yet: the first step gives the app one.")
+NO_PAIR = "No certificate yet: the first step gives the app one."
 
 
 def _sign(ctx: StepContext, claims: Mapping[str, Any]) -> str:
@@ -134,13 +132,13 @@ def _panel(ctx: StepContext, assertion: str, title: str) -> JwtPanel:
 
 
 def _prepare(ctx: StepContext) -> OutgoingRequest | None:
-    if _missing_pair(ctx):
+    if missing_pair(ctx, message=NO_PAIR):
         return None
     return _post(ctx, _sign(ctx, claims_of(ctx)))
 
 
 def _run(ctx: StepContext) -> StepResult:
-    if problem := _missing_pair(ctx):
+    if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
     assertion = _sign(ctx, claims_of(ctx))
     exchange = ctx.transport.send(_post(ctx, assertion))
@@ -168,7 +166,7 @@ def _signed_fault(**changes: Any) -> Callable[[Attempt], StepResult]:
 
     def run(attempt: Attempt) -> StepResult:
         ctx = attempt.ctx
-        if problem := _missing_pair(ctx):
+        if problem := missing_pair(ctx, message=NO_PAIR):
             return problem
         now = int(time.time())
         made = {name: value(now) if callable(value) else value for name, value in changes.items()}
@@ -180,7 +178,7 @@ def _signed_fault(**changes: Any) -> Callable[[Attempt], StepResult]:
 def _forged(how: str) -> Callable[[Attempt], StepResult]:
     def run(attempt: Attempt) -> StepResult:
         ctx = attempt.ctx
-        if problem := _missing_pair(ctx):
+        if problem := missing_pair(ctx, message=NO_PAIR):
             return problem
         public = certificates.public_key(ctx.values[CERTIFICATE])
         # The attacker's view: the certificate is public, so its key is too.

@@ -30,6 +30,7 @@ from playground.flows.assertions import (
     certificate_facts,
     certificate_step,
     load_private_key,
+    missing_pair,
     token_result,
 )
 from playground.flows.base import (
@@ -256,14 +257,11 @@ def _facts(root: etree._Element, encoded: str) -> Parameters:
 # The step ---------------------------------------------------------------------------------------
 
 
-def _missing_pair(ctx: StepContext) -> StepResult | None:
-    if ctx.values.get(CERTIFICATE) and ctx.values.get(PRIVATE_KEY):
-        return None
-    return StepResult("error", "No identity provider certificate yet: the first step makes one.")
+NO_PAIR = "No identity provider certificate yet: the first step makes one."
 
 
 def _run(ctx: StepContext) -> StepResult:
-    if problem := _missing_pair(ctx):
+    if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
     ident = new_id()
     signed = sign(ctx, build(ctx, ident=ident))
@@ -295,7 +293,7 @@ def _signed_fault(
 ) -> Callable[[Attempt], StepResult]:
     def run(attempt: Attempt) -> StepResult:
         ctx = attempt.ctx
-        if problem := _missing_pair(ctx):
+        if problem := missing_pair(ctx, message=NO_PAIR):
             return problem
         signed = sign(ctx, make(ctx))
         return _sent(ctx, signed, _facts(signed, encode(signed)))
@@ -305,7 +303,7 @@ def _signed_fault(
 
 def _wrapped(attempt: Attempt) -> StepResult:
     ctx = attempt.ctx
-    if problem := _missing_pair(ctx):
+    if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
     genuine = sign(ctx, build(ctx, ident=new_id()))
     signature = genuine.find(f"{{{DS_NS}}}Signature")
@@ -323,7 +321,7 @@ def _wrapped(attempt: Attempt) -> StepResult:
 
 def _replayed_id(attempt: Attempt) -> StepResult:
     ctx = attempt.ctx
-    if problem := _missing_pair(ctx):
+    if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
     if not ctx.values.get("assertion_id"):
         return StepResult("error", "No assertion has been swapped yet, so there is no id to reuse.")
