@@ -26,6 +26,7 @@ from playground.flows.base import (
     Attempt,
     Fault,
     Flow,
+    Input,
     Step,
     StepContext,
     StepResult,
@@ -70,16 +71,11 @@ class Breakage:
 
 @dataclass(frozen=True)
 class InputField:
-    """One of a step's inputs as its form shows it: the value to show and any error."""
+    """One of a step's inputs as its form shows it: the input, the value to show, any error."""
 
-    name: str
-    label: str
-    help: str
+    spec: Input
     value: str
     error: str = ""
-    multiline: bool = False
-    required: bool = True
-    max_length: int = 256
 
 
 @dataclass(frozen=True)
@@ -333,14 +329,9 @@ def input_fields(
     sent = submitted or {}
     return tuple(
         InputField(
-            item.name,
-            item.label,
-            item.help,
+            item,
             sent[item.name] if item.name in sent else item.initial(ctx),
             (errors or {}).get(item.name, ""),
-            item.multiline,
-            item.required,
-            item.max_length,
         )
         for item in step.inputs
     )
