@@ -47,6 +47,7 @@ ORG_PATHS = {
     "revocation": "/services/oauth2/revoke",
     "introspection": "/services/oauth2/introspect",
     "userinfo": "/services/oauth2/userinfo",
+    "device_authorization": "/services/oauth2/device/authorize",
     "jwks": "/id/keys",
     "discovery": "/.well-known/openid-configuration",
 }

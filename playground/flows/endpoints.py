@@ -48,7 +48,6 @@ DISCOVERY = "/.well-known/openid-configuration"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 # Salesforce's names for the same poll: grant_type=device, the device code sent as `code`.
 SALESFORCE_DEVICE_GRANT = "device"
-DEVICE_AUTHORIZE = "/services/oauth2/device/authorize"
 API_VERSION = "v62.0"
 # RFC 8628 §3.2: the interval when the server names none.
 DEFAULT_POLL_INTERVAL = 5
@@ -839,11 +838,7 @@ def device_authorization_step(
             return ctx.client_form(
                 ctx.urls.token, {"response_type": "device_code", "scope": wanted}
             )
-        # The org's own flows carry no discovered endpoints: its fixed path, then.
-        url = ctx.urls.device_authorization or (
-            "" if ctx.external else ctx.base_url + DEVICE_AUTHORIZE
-        )
-        return ctx.client_form(url, {"scope": wanted})
+        return ctx.client_form(ctx.urls.device_authorization, {"scope": wanted})
 
     def run(ctx: StepContext) -> StepResult:
         exchange = ctx.transport.send(prepare(ctx))
