@@ -115,3 +115,25 @@ def test_the_run_page_fits_a_phone(site, browser):
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_a_step_the_server_cannot_answer_says_so_instead_of_doing_nothing(site, page: Page):
+    from playground.models import FlowRun
+
+    page.goto(site + "/playground/flows/client-credentials/")
+    page.get_by_role("button", name="Start a run").click()
+    step = page.locator("#step-token")
+
+    # The network drops the request: the step says nothing reached the server.
+    page.route("**/steps/token/", lambda route: route.abort())
+    step.get_by_role("button").first.click()
+    expect(step.get_by_role("alert")).to_contain_text("did not reach the server")
+    page.unroute("**/steps/token/")
+
+    # The run is gone from the server (purged while the page stayed open): its real 404.
+    FlowRun.objects.all().delete()
+    step.get_by_role("button").first.click()
+    expect(step.get_by_role("alert")).to_contain_text(
+        "The server answered 404: Page not found. Nothing lives"
+    )
+    expect(step.get_by_role("button").first).to_be_enabled()
