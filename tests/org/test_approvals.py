@@ -83,6 +83,19 @@ def test_g6_revoking_an_app_makes_every_token_it_holds_for_the_user_inactive(oau
         assert answer.json()["error"] == "invalid_grant"
 
 
+def test_g6_the_confirmation_says_what_an_admin_pre_authorization_still_allows(oauth, app):
+    pre_authorized = oauth.app(name="Nightly Sync", owner=visitor_of(oauth), pre_authorize=[ADA])
+    oauth.tokens(pre_authorized, scope="api")
+    oauth.tokens(app, scope="api")
+
+    admin_approved = oauth.client.get(revoke_url(pre_authorized)).content.decode()
+    self_approved = oauth.client.get(revoke_url(app)).content.decode()
+
+    assert "An admin pre-authorized you" in admin_approved
+    assert "JWT bearer and SAML bearer, can still get new tokens" in admin_approved
+    assert "pre-authorized" not in self_approved
+
+
 def test_g6_after_revoking_the_app_must_ask_again(oauth, app):
     oauth.tokens(app)
     oauth.client.post(revoke_url(app))
