@@ -87,3 +87,27 @@ def test_without_javascript_the_submit_button_gives_the_same_result(live_server,
     expect(page).to_have_url(re.compile(r"/advisor/\?person=no$"))
     expect(winner(page, "flow")).to_have_text("JWT bearer flow")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_live_update_that_cannot_reach_the_server_says_so_and_the_next_one_clears_it(
+    live_server, page: Page
+):
+    page.goto(live_server.url + "/advisor/")
+    page.wait_for_load_state()
+    # The connection drops for the live updates only; the page itself is already here.
+    page.route(re.compile(r"/advisor/\?"), lambda route: route.abort())
+
+    page.get_by_label("No, it runs unattended").check()
+
+    result = page.locator("#result")
+    expect(result.get_by_role("alert")).to_contain_text("did not reach the server")
+    expect(result.get_by_role("alert")).to_contain_text("from before your last change")
+    expect(winner(page, "flow")).not_to_have_text("JWT bearer flow")
+
+    page.unroute(re.compile(r"/advisor/\?"))
+    page.get_by_label("Yes, someone is signed in and waiting").check()
+
+    expect(page).to_have_url(re.compile(r"/advisor/\?person=yes$"))
+    expect(result.get_by_role("alert")).to_have_count(0)

@@ -120,12 +120,15 @@ def test_the_run_page_fits_a_phone(site, browser):
 def test_a_step_the_server_cannot_answer_says_so_instead_of_doing_nothing(site, page: Page):
     from playground.models import FlowRun
 
+    # The network will drop the step's request. Set up before the page loads: switching
+    # interception on while the page was loading sometimes swallowed the click itself.
+    page.route("**/steps/token/", lambda route: route.abort())
     page.goto(site + "/playground/flows/client-credentials/")
     page.get_by_role("button", name="Start a run").click()
+    expect(page).to_have_url(re.compile(r"/playground/runs/"))
+    page.wait_for_load_state()
     step = page.locator("#step-token")
 
-    # The network drops the request: the step says nothing reached the server.
-    page.route("**/steps/token/", lambda route: route.abort())
     step.get_by_role("button").first.click()
     expect(step.get_by_role("alert")).to_contain_text("did not reach the server")
     page.unroute("**/steps/token/")
