@@ -29,7 +29,7 @@ DEMO_USERS = ("ada@handshake.example", "grace@handshake.example")
 
 CREATE_APPS = """
 import json
-from playground.org.connected_apps import create_connected_app
+from org.connected_apps import create_connected_app
 apps = [
     create_connected_app(
         name=f"Trainee {n}",

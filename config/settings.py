@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "advisor",
     "playground",
-    "playground.org",
+    "org",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ urlpatterns = [
     path("advisor/", include("advisor.urls")),
     path("playground/", include("playground.urls")),
     # The simulated org serves Salesforce's own paths, from the site root.
-    path("", include("playground.org.urls")),
+    path("", include("org.urls")),
 ]
 
 handler500 = "config.views.server_error"

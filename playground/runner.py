@@ -10,6 +10,12 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from org.connected_apps import (
+    ConnectedAppError,
+    client_secret_of,
+    create_connected_app,
+    update_connected_app,
+)
 from playground import servers, transcript
 from playground.exchange import (
     HttpExchange,
@@ -33,12 +39,6 @@ from playground.flows.base import (
 )
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
-from playground.org.connected_apps import (
-    ConnectedAppError,
-    client_secret_of,
-    create_connected_app,
-    update_connected_app,
-)
 
 CALLBACK_PATH = "/playground/callback/"
 # What one run keeps at most: polls of a pending step, and Break it attempts.

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from org import vault
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.base import ClientAuth, Endpoints
 from playground.models import ExternalServer
-from playground.org import vault
 
 # OIDC Discovery §4.1: the document lives here, below the issuer (its trailing slash removed).
 DISCOVERY_PATH = "/.well-known/openid-configuration"

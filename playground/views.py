@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
+from org.visitors import visitor_id
 from playground import export, runner, servers, sharing
 from playground.exchange import (
     HttpExchange,
@@ -33,7 +34,6 @@ from playground.flows.guide import FLOW_GUIDES
 from playground.forms import ExternalServerForm, InspectForm
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
-from playground.org.visitors import visitor_id
 
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.
 MAX_INSPECT_BODY = 200 * 1024

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -25,6 +26,65 @@ def _named_urls_without_arguments(resolver=None, namespace=""):
             yield from _named_urls_without_arguments(entry, inner)
         elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groups:
             yield f"{namespace}{entry.name}"
+
+
+# The rooms and what each may not import (ARCHITECTURE.md). The org is an ordinary server that
+# does not know it is watched; the advisor's domain is plain Python; pki serves both sides.
+FORBIDDEN_IMPORTS = {
+    "org": ("playground", "advisor"),
+    "pki": ("org", "playground", "advisor", "django"),
+}
+# The advisor's Django edge: everything else in advisor/ is its domain.
+ADVISOR_DJANGO_MODULES = {"apps.py", "urls.py", "views.py"}
+
+
+def _imported_modules(path, root):
+    """Every module a file imports, at the top or inside a function, absolute or relative."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                yield ".".join([*base, node.module] if node.module else base)
+            else:
+                yield node.module or ""
+
+
+def _boundary_breaches(room, forbidden, *, skip=frozenset(), root=BASE_DIR):
+    for path in sorted((root / room).rglob("*.py")):
+        if path.name in skip or "migrations" in path.parts:
+            continue
+        for module in sorted(_imported_modules(path, root)):
+            if module.split(".")[0] in forbidden:
+                yield f"{path.relative_to(root)} imports {module}"
+
+
+@pytest.mark.parametrize("room", sorted(FORBIDDEN_IMPORTS))
+def test_room_imports_nothing_it_must_not(room):
+    assert list(_boundary_breaches(room, FORBIDDEN_IMPORTS[room])) == []
+
+
+def test_advisor_domain_modules_import_nothing_from_django():
+    breaches = _boundary_breaches("advisor", ("django",), skip=ADVISOR_DJANGO_MODULES)
+
+    assert list(breaches) == []
+
+
+def test_boundary_check_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    (tmp_path / "org" / "inner").mkdir(parents=True)
+    (tmp_path / "org" / "inner" / "sample.py").write_text(
+        "def late():\n    from playground import views\n\nfrom ...advisor import rules\n"
+    )
+
+    breaches = list(_boundary_breaches("org", FORBIDDEN_IMPORTS["org"], root=tmp_path))
+
+    assert breaches == [
+        "org/inner/sample.py imports advisor",
+        "org/inner/sample.py imports playground",
+    ]
 
 
 def test_no_pending_migrations(db):

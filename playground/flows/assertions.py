@@ -11,6 +11,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from pki import certificates
 from playground.exchange import HttpExchange
 from playground.flows.artefacts import Artefact, Callout, Parameters, parameters
 from playground.flows.base import (
@@ -23,7 +24,6 @@ from playground.flows.base import (
     plain_text,
 )
 from playground.flows.endpoints import failed, shorten
-from playground.org import certificates
 
 # Where an earlier step keeps the pair for the steps that sign.
 CERTIFICATE = "certificate_pem"

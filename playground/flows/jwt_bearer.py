@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 
+from pki import certificates
 from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.artefacts import Artefact, JwtPanel
 from playground.flows.assertions import (
@@ -39,7 +40,6 @@ from playground.flows.endpoints import api_step
 from playground.flows.faults import API_FAULTS, forge_jwt, judge
 from playground.flows.guide import guide_for
 from playground.inspector import Expected, PemKey, inspect_jwt
-from playground.org import certificates
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 USER = "ada@handshake.example"

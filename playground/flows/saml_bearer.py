@@ -15,6 +15,7 @@ from lxml.builder import ElementMaker
 from signxml.algorithms import CanonicalizationMethod
 from signxml.signer import XMLSigner
 
+from pki import certificates
 from playground.exchange import OutgoingRequest
 from playground.flows.artefacts import (
     Artefact,
@@ -48,7 +49,6 @@ from playground.flows.base import (
 from playground.flows.endpoints import api_step
 from playground.flows.faults import API_FAULTS, judge
 from playground.flows.guide import guide_for
-from playground.org import certificates
 
 GRANT = "urn:ietf:params:oauth:grant-type:saml2-bearer"
 USER = "ada@handshake.example"

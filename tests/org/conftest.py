@@ -17,8 +17,8 @@ from cryptography.x509.oid import NameOID
 from django.test import Client
 from django.utils import timezone
 
-from playground.org.connected_apps import IssuedApp, create_connected_app
-from playground.org.seed import seed_org
+from org.connected_apps import IssuedApp, create_connected_app
+from org.seed import seed_org
 
 CALLBACK = "https://client.example/cb"
 ADA = "ada@handshake.example"

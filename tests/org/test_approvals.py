@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from playground.org.connected_apps import DEVICE_CODE
-from playground.org.models import UserApproval
+from org.connected_apps import DEVICE_CODE
+from org.models import UserApproval
 from tests.org.conftest import ADA, DEVICE_AUTHORIZE, GRACE, PASSWORD, TOKEN, Org, query_of
 
 APPROVALS = "/setup/approvals/"

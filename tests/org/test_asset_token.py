@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.utils import timezone
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from playground.org.connected_apps import TOKEN_EXCHANGE
-from playground.org.models import AccessToken, Asset
+from org.connected_apps import TOKEN_EXCHANGE
+from org.models import AccessToken, Asset
 from tests.org.conftest import ADA, REVOKE, TOKEN
 
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"

@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from playground.org.connected_apps import update_connected_app
-from playground.org.models import UserApproval
+from org.connected_apps import update_connected_app
+from org.models import UserApproval
 from tests.org.conftest import ADA, AUTHORIZE, CALLBACK, GRACE, fragment_of, pkce_pair, query_of
 
 

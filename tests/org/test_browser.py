@@ -6,8 +6,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground.org.connected_apps import DEVICE_CODE, create_connected_app
-from playground.org.seed import seed_org
+from org.connected_apps import DEVICE_CODE, create_connected_app
+from org.seed import seed_org
 
 
 @pytest.mark.browser

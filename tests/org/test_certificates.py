@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, load_pem_priv
 from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from playground.org.connected_apps import (
+from org.connected_apps import (
     JWT_BEARER,
     InvalidSetting,
     NotYourApp,
@@ -29,8 +29,8 @@ from playground.org.connected_apps import (
     saml_idp_key_of,
     update_connected_app,
 )
-from playground.org.models import ConnectedApp
-from playground.org.visitors import visitor_id
+from org.models import ConnectedApp
+from org.visitors import visitor_id
 from tests.org.conftest import ADA, TOKEN, make_key_pair
 
 KEY_IN_PAGE = re.compile(r'<textarea id="new-private-key"[^>]*>([^<]+)</textarea>')

@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from playground.org.models import Account, Asset, ConnectedApp, Contact, Org, OrgUser, SigningKey
+from org.models import Account, Asset, ConnectedApp, Contact, Org, OrgUser, SigningKey
 
 
 def _run(*args) -> str:

@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from playground.org import devices
-from playground.org.connected_apps import DEVICE_CODE, JWT_BEARER
-from playground.org.models import DeviceAuthorization
+from org import devices
+from org.connected_apps import DEVICE_CODE, JWT_BEARER
+from org.models import DeviceAuthorization
 from tests.org.conftest import ADA, DEVICE_AUTHORIZE, DEVICE_PAGE, GRACE, TOKEN
 
 USER_CODE = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$")

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from playground.org import keys
-from playground.org.models import AccessToken, SigningKey
+from org import keys
+from org.models import AccessToken, SigningKey
 
 DISCOVERY = "/.well-known/openid-configuration"
 PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "k"}

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.org.connected_apps import create_connected_app
-from playground.org.models import LoginThrottle
+from org.connected_apps import create_connected_app
+from org.models import LoginThrottle
 from tests.org.test_saml_bearer import assertion_xml, sign
 
 NAMES = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.org.connected_apps import DEVICE_CODE
+from org.connected_apps import DEVICE_CODE
 from tests.org.conftest import AUTHORIZE, DEVICE_AUTHORIZE
 
 BROWSER_PAGES = ["login", "consent", "error", "setup", "device", "device-confirm"]

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.utils import timezone
 
-from playground.org.connected_apps import JWT_BEARER
-from playground.org.models import Org
+from org.connected_apps import JWT_BEARER
+from org.models import Org
 from tests.org.conftest import ADA, GRACE
 
 QUERY = "/services/data/v62.0/query?q=SELECT+Id+FROM+Account+LIMIT+1"

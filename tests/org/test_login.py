@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from playground.org.logins import MAX_FAILURES
+from org.logins import MAX_FAILURES
 from tests.org.conftest import ADA, GRACE, PASSWORD
 
 WRONG = "That username and password do not match."

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from playground.org.logins import MAX_FAILURES
-from playground.org.seed import DEMO_USERS
+from org.logins import MAX_FAILURES
+from org.seed import DEMO_USERS
 from tests.org.conftest import ADA, GRACE, PASSWORD
 
 QUERY = "/services/data/v62.0/query?q=SELECT+Id,+Name+FROM+Account+LIMIT+2"

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from playground.org import keys
-from playground.org.models import (
+from org import keys
+from org.models import (
     AccessToken,
     AuthorizationCode,
     ConnectedApp,
@@ -22,8 +22,8 @@ from playground.org.models import (
     SpentAssertion,
     TokenFamily,
 )
-from playground.org.purge import BATCH_SIZE
-from playground.org.tokens import digest
+from org.purge import BATCH_SIZE
+from org.tokens import digest
 from tests.org.conftest import ADA
 
 DEAD_FAMILIES = 5000

@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from bench.servers import sqlite_site
-from playground.org import assertions, client_authentication, codes
-from playground.org.connected_apps import DEVICE_CODE
-from playground.org.models import AuthorizationCode
+from org import assertions, client_authentication, codes
+from org.connected_apps import DEVICE_CODE
+from org.models import AuthorizationCode
 
 RACERS = 12
 CALLBACK = "https://client.example/cb"

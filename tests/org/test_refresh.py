@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from playground.org.connected_apps import update_connected_app
-from playground.org.models import RefreshToken, TokenFamily
+from org.connected_apps import update_connected_app
+from org.models import RefreshToken, TokenFamily
 from tests.org.conftest import ADA
 
 SCOPE = "api refresh_token openid"

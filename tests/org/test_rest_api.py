@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from playground.org.models import Account, Asset, Contact
+from org.models import Account, Asset, Contact
 
 API = "/services/data/v62.0"
 SESSION_INVALID = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]

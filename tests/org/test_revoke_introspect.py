@@ -7,7 +7,7 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from playground.org.models import AccessToken
+from org.models import AccessToken
 from tests.org.conftest import INTROSPECT, REVOKE
 
 SCOPE = "api refresh_token openid"

@@ -15,8 +15,8 @@ from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.signer import XMLSigner
 
-from playground.org.connected_apps import SAML2_BEARER
-from playground.org.models import SpentAssertion
+from org.connected_apps import SAML2_BEARER
+from org.models import SpentAssertion
 from tests.org.conftest import ADA, GRACE
 
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"

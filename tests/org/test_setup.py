@@ -4,15 +4,15 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
-from playground.org.connected_apps import (
+from org.connected_apps import (
     InvalidSetting,
     NotYourApp,
     apps_owned_by,
     create_connected_app,
     update_connected_app,
 )
-from playground.org.models import ConnectedApp
-from playground.org.visitors import visitor_id
+from org.models import ConnectedApp
+from org.visitors import visitor_id
 
 NEW_APP = {
     "name": "Expense Tracker",

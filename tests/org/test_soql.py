@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.org.soql import MalformedQuery, Query, parse
+from org.soql import MalformedQuery, Query, parse
 
 
 def test_parses_fields_object_where_and_limit():

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from playground.org import ids
-from playground.org.client_authentication import CLIENT_FAILURE_LIMIT
-from playground.org.logins import LOCKOUT, MAX_FAILURES
-from playground.org.models import OrgUser
+from org import ids
+from org.client_authentication import CLIENT_FAILURE_LIMIT
+from org.logins import LOCKOUT, MAX_FAILURES
+from org.models import OrgUser
 from tests.org.conftest import ADA, GRACE, PASSWORD, TOKEN, Org, pkce_pair
 
 OTHER_ADDRESS = "10.20.30.40"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from playground.org.models import AccessToken
+from org.models import AccessToken
 from tests.org.conftest import GRACE, REVOKE, USERINFO
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.org import vault
+from org import vault
 
 
 def test_sealed_values_open_only_with_the_key_that_sealed_them(settings):

@@ -10,9 +10,9 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from playground.org import codes
-from playground.org.connected_apps import update_connected_app
-from playground.org.models import AuthorizationCode
+from org import codes
+from org.connected_apps import update_connected_app
+from org.models import AuthorizationCode
 from tests.org.conftest import CALLBACK, pkce_pair, query_of
 
 SCOPE = "api refresh_token openid"

@@ -25,7 +25,7 @@ DEMO_PASSWORD = "handshake-demo"
 def site(live_server, settings):
     """The live server with the org seeded; its issuer, and so every URL it hands out and
     every assertion's audience, follows the live server's random port."""
-    from playground.org.seed import seed_org
+    from org.seed import seed_org
 
     settings.HANDSHAKE_BASE_URL = live_server.url
     seed_org()
@@ -46,7 +46,7 @@ def watch_page(page: Page, site: str) -> list[str]:
 
 @pytest.fixture
 def org(db):
-    from playground.org.seed import seed_org
+    from org.seed import seed_org
 
     return seed_org()
 

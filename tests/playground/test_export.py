@@ -145,7 +145,7 @@ def test_an_unknown_format_is_a_clear_400(client, org):
 def test_the_curl_script_runs_against_the_server_once_its_secrets_are_exported(
     live_server, settings, tmp_path
 ):
-    from playground.org.seed import seed_org
+    from org.seed import seed_org
 
     settings.HANDSHAKE_BASE_URL = live_server.url
     seed_org()

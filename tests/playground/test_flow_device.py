@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from playground.org.models import DeviceAuthorization
+from org.models import DeviceAuthorization
 from tests.playground.conftest import DEMO_PASSWORD, _local, result, run_step, start_run, tried
 
 pytestmark = pytest.mark.django_db

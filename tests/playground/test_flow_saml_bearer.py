@@ -10,9 +10,9 @@ from django.urls import reverse
 from lxml import etree
 from signxml.verifier import XMLVerifier
 
+from org.models import ConnectedApp
+from pki import certificates
 from playground.flows.saml_bearer import DS_NS, SAML_NS, USER
-from playground.org import certificates
-from playground.org.models import ConnectedApp
 from tests.playground.conftest import result, run_step, start_run, tried
 
 pytestmark = pytest.mark.django_db

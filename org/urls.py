@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from org import views
+
+app_name = "org"
+
+# Salesforce's paths, so what works here works against a real org.
+urlpatterns = [
+    path("services/oauth2/authorize", views.authorize, name="authorize"),
+    path("services/oauth2/token", views.token, name="token"),
+    path(
+        "services/oauth2/device/authorize",
+        views.device_authorization,
+        name="device_authorization",
+    ),
+    path("services/oauth2/revoke", views.revoke, name="revoke"),
+    path("services/oauth2/introspect", views.introspect, name="introspect"),
+    path("services/oauth2/userinfo", views.userinfo, name="userinfo"),
+    path("id/keys", views.jwks, name="jwks"),
+    path("id/<str:org_id>/<str:user_id>", views.identity_service, name="identity_service"),
+    path(
+        ".well-known/openid-configuration", views.openid_configuration, name="openid_configuration"
+    ),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("setup/", views.setup, name="setup"),
+    path("setup/apps/<str:client_id>/", views.setup_app, name="setup_app"),
+    path("setup/apps/<str:client_id>/delete/", views.delete_app, name="delete_app"),
+    path(
+        "setup/apps/<str:client_id>/certificate/",
+        views.setup_certificate,
+        name="setup_certificate",
+    ),
+    # A person's own list of the apps they let in (Salesforce: Personal Settings, "OAuth
+    # Connected Apps"), each with a Revoke button.
+    path("setup/approvals/", views.approved_apps, name="approved_apps"),
+    path(
+        "setup/approvals/<str:client_id>/revoke/",
+        views.revoke_approved_app,
+        name="revoke_approved_app",
+    ),
+    # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
+    path("setup/connect", views.device_verification, name="device_verification"),
+    path("services/data/", views.api_versions, name="api_versions"),
+    re_path(
+        r"^services/data/v(?P<version>\d{2,3}\.\d)/?$", views.api_resources, name="api_resources"
+    ),
+    re_path(r"^services/data/v(?P<version>\d{2,3}\.\d)/query/?$", views.query, name="query"),
+    re_path(
+        r"^services/data/v(?P<version>\d{2,3}\.\d)/sobjects/(?P<name>\w{1,40})/?$",
+        views.sobject,
+        name="sobject",
+    ),
+    re_path(
+        r"^services/data/v(?P<version>\d{2,3}\.\d)/sobjects/(?P<name>\w{1,40})/(?P<record_id>\w{15,18})/?$",
+        views.sobject_record,
+        name="sobject_record",
+    ),
+]

@@ -1,0 +1,533 @@
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org import (
+    approvals,
+    authorization,
+    connected_apps,
+    devices,
+    discovery,
+    identity,
+    keys,
+    logins,
+    rest_api,
+)
+from org.client_authentication import DEVICE_AUTHORIZATION
+from org.forms import AppSettingsForm, NewAppForm, initial_settings
+from org.models import ConnectedApp, Org, OrgUser
+from org.resource_server import check_bearer
+from org.scopes import API_SCOPES, IDENTITY_SCOPES, describe
+from org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
+from org.server import back_channel_problem, get_server, oauth_error
+from org.visitors import visitor_id
+from pki import certificates
+
+NO_STORE = "no-store"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _form_page(response: HttpResponse) -> HttpResponse:
+    """A page whose forms POST back to this site.
+
+    Under Referrer-Policy no-referrer, browsers send `Origin: null` with a form POST
+    (Fetch, "serialize a request origin"), which Django's CSRF check must refuse.
+    same-origin still sends nothing to other sites (RFC 9700 §4.2.4).
+    """
+    response["Referrer-Policy"] = "same-origin"
+    return _no_store(response)
+
+
+def _redirect(location: str, *, after_post: bool) -> HttpResponse:
+    # RFC 9700 §4.12: never 307 after a POST that carried credentials; 303 says "GET this".
+    # Built by hand: a callback may use an app's own scheme, which HttpResponseRedirect refuses.
+    response = HttpResponse(status=303 if after_post else 302)
+    response["Location"] = location
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+def authorize(request: HttpRequest) -> HttpResponse:
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    outcome = authorization.authorize(request, decision=decision)
+    after_post = request.method == "POST"
+    if isinstance(outcome, authorization.Redirect):
+        return _redirect(outcome.location, after_post=after_post)
+    if isinstance(outcome, authorization.SignInNeeded):
+        return _redirect(outcome.login_url, after_post=after_post)
+    if isinstance(outcome, authorization.ConsentNeeded):
+        return _form_page(render(request, "org/consent.html", {"consent": outcome}))
+    return _no_store(
+        render(
+            request,
+            "org/error.html",
+            {"error": outcome.error, "description": outcome.description},
+            status=400,
+        )
+    )
+
+
+def _start_url(request: HttpRequest) -> str:
+    raw = request.POST.get("startURL") or request.GET.get("startURL") or ""
+    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests,
+    # its device verification page and the page listing the apps a person approved.
+    targets = (
+        reverse("org:authorize"),
+        reverse("org:device_verification"),
+        reverse("org:approved_apps"),
+    )
+    if raw.startswith(targets) and url_has_allowed_host_and_scheme(raw, allowed_hosts=None):
+        return raw
+    return ""
+
+
+def _authorizing(start_url: str) -> bool:
+    # Only an authorization request counts a sign-in as fresh (prompt=login); a sign-in on
+    # the way to the device page must not satisfy a later prompt=login.
+    return start_url.startswith(reverse("org:authorize"))
+
+
+def _login_context(request: HttpRequest, start_url: str) -> dict[str, Any]:
+    query = parse_qs(urlsplit(start_url).query)
+    client_id = (query.get("client_id") or [""])[0]
+    app = get_server().query_client(client_id) if client_id else None
+    prompts = set((query.get("prompt") or [""])[0].split())
+    return {
+        "start_url": start_url,
+        "for_device": start_url.startswith(reverse("org:device_verification")),
+        # prompt=login asks for the password again; "continue as" would skip it.
+        "offer_continue": "login" not in prompts,
+        "app_name": app.name if app else "",
+        "login_hint": (query.get("login_hint") or [""])[0][:256],
+        "display": authorization.display_of((query.get("display") or [""])[0]),
+        "signed_in": logins.signed_in_user(request.session),
+        "demo_users": DEMO_USERS,
+        "demo_password": DEMO_PASSWORD,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    start_url = _start_url(request)
+    context = _login_context(request, start_url)
+    if request.method == "POST":
+        signed_in = context["signed_in"]
+        if request.POST.get("action") == "continue" and signed_in and context["offer_continue"]:
+            logins.sign_in(request.session, signed_in, for_authorization=_authorizing(start_url))
+            return _redirect(start_url or reverse("org:login"), after_post=True)
+        username = request.POST.get("username", "")
+        attempt = logins.check_password(
+            username, request.POST.get("password", ""), address=request.META.get("REMOTE_ADDR", "")
+        )
+        if attempt.user is not None:
+            logins.sign_in(request.session, attempt.user, for_authorization=_authorizing(start_url))
+            return _redirect(start_url or reverse("org:login"), after_post=True)
+        context["login_hint"] = username[:256]
+        context["failed"] = True
+        context["locked"] = attempt.locked
+        if attempt.locked:
+            response = _form_page(render(request, "org/login.html", context, status=429))
+            # RFC 6585 §4: say when to try again.
+            response["Retry-After"] = str(attempt.retry_after)
+            return response
+    return _form_page(render(request, "org/login.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # Signing out changes state, so it takes a POST; the sign-in page has the button.
+        return redirect("org:login")
+    logins.sign_out(request.session)
+    messages.success(request, "You are signed out of the demo org.")
+    return _redirect(reverse("org:login"), after_post=True)
+
+
+@csrf_exempt  # RFC 6749 §3.2: clients authenticate with credentials, not a browser session.
+@require_http_methods(["GET", "POST"])
+def token(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    if "grant_type" not in request.POST and request.POST.get("response_type") == "device_code":
+        # Salesforce starts its device flow here rather than at a device endpoint.
+        started: HttpResponse = get_server().create_endpoint_response(DEVICE_AUTHORIZATION, request)
+        return started
+    response: HttpResponse = get_server().create_token_response(request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def device_authorization(request: HttpRequest) -> HttpResponse:
+    """RFC 8628 §3.1, the standard start of the device flow."""
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response(DEVICE_AUTHORIZATION, request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response("revocation", request)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def introspect(request: HttpRequest) -> HttpResponse:
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response("introspection", request)
+    return response
+
+
+def _bearer_error(check: Any) -> HttpResponse:
+    response = oauth_error(check.status, check.error or "invalid_token", check.description or "")
+    response["WWW-Authenticate"] = check.www_authenticate
+    return response
+
+
+@csrf_exempt  # OIDC Core §5.3.1 allows POST; a bearer token, not a cookie, authenticates.
+@require_http_methods(["GET", "POST"])
+def userinfo(request: HttpRequest) -> HttpResponse:
+    check = check_bearer(request, any_of=IDENTITY_SCOPES)
+    if check.token is None:
+        return _bearer_error(check)
+    claims = identity.userinfo_claims(check.token.family.user, check.token.scope)
+    return _no_store(JsonResponse(claims))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def identity_service(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse:
+    check = check_bearer(request, any_of=IDENTITY_SCOPES)
+    if check.token is None:
+        return _bearer_error(check)
+    user: OrgUser = check.token.family.user
+    if org_id != user.org.org_id or user_id != user.record_id:
+        # Another person's identity URL: refused, whatever the token.
+        return oauth_error(403, "Bad_Id", "this identity URL is not the token's user")
+    return _no_store(JsonResponse(identity.identity_document(user)))
+
+
+@require_GET
+def jwks(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(keys.jwks())
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def openid_configuration(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(discovery.openid_configuration())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _api_response(body: Any, *, status: int = 200) -> HttpResponse:
+    return _no_store(JsonResponse(body, status=status, safe=False))
+
+
+def _api_call(request: HttpRequest, run: Any) -> HttpResponse:
+    check = check_bearer(request, any_of=API_SCOPES)
+    if check.token is None:
+        message = (
+            "This session is not valid for use with the REST API"
+            if check.error == "insufficient_scope"
+            else "Session expired or invalid"
+        )
+        response = _api_response(
+            [{"message": message, "errorCode": "INVALID_SESSION_ID"}], status=401
+        )
+        response["WWW-Authenticate"] = check.www_authenticate
+        return response
+    org: Org = check.token.family.app.org
+    try:
+        return _api_response(run(org))
+    except rest_api.ApiError as error:
+        return _api_response(error.body(), status=error.status)
+
+
+@require_GET
+def api_versions(request: HttpRequest) -> HttpResponse:
+    # Like Salesforce, the list of versions needs no token.
+    return JsonResponse(rest_api.versions(), safe=False)
+
+
+@csrf_exempt
+@require_GET
+def api_resources(request: HttpRequest, version: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.resources(version))
+
+
+@csrf_exempt
+@require_GET
+def sobject(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.describe(version, name, org))
+
+
+@csrf_exempt
+@require_GET
+def sobject_record(request: HttpRequest, version: str, name: str, record_id: str) -> HttpResponse:
+    return _api_call(request, lambda org: rest_api.record(version, name, record_id, org))
+
+
+@csrf_exempt
+@require_GET
+def query(request: HttpRequest, version: str) -> HttpResponse:
+    text = request.GET.get("q", "")
+    return _api_call(request, lambda org: rest_api.query(version, text, org))
+
+
+def _setup_context(request: HttpRequest, owner: str) -> dict[str, Any]:
+    org = current_org()
+    return {
+        "org": org,
+        "apps": connected_apps.apps_owned_by(owner),
+        "signing_keys": keys.published_keys(),
+        "demo_users": DEMO_USERS,
+        "demo_password": DEMO_PASSWORD,
+        "signed_in": logins.signed_in_user(request.session),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    owner = visitor_id(request.session)
+    form = NewAppForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued = connected_apps.create_connected_app(owner=owner, **data)
+        except connected_apps.InvalidSetting as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request, f"Created {data['name']}. Its consumer key and secret are below."
+            )
+            return redirect("org:setup_app", client_id=issued.client_id)
+    context = {**_setup_context(request, owner), "form": form}
+    return _form_page(
+        render(request, "org/setup.html", context, status=400 if form.errors else 200)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    owner = visitor_id(request.session)
+    try:
+        app = connected_apps.owned_app(client_id, owner=owner)
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    form = AppSettingsForm(request.POST or None, initial=initial_settings(app))
+    if request.method == "POST" and form.is_valid():
+        try:
+            connected_apps.update_connected_app(client_id, owner=owner, **form.cleaned_data)
+        except connected_apps.InvalidSetting as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("org:setup_app", client_id=client_id)
+    return _form_page(
+        render(
+            request,
+            "org/setup_app.html",
+            _app_page_context(request, owner, app, form),
+            status=400 if form.errors else 200,
+        )
+    )
+
+
+def _app_page_context(
+    request: HttpRequest, owner: str, app: ConnectedApp, form: AppSettingsForm, **extra: Any
+) -> dict[str, Any]:
+    return {
+        **_setup_context(request, owner),
+        "app": app,
+        "form": form,
+        "base_url": identity.base_url(),
+        "device_verification_url": devices.verification_uri(),
+        "jwt_certificate": certificates.facts(app.cert_pem) if app.cert_pem else None,
+        "saml_certificate": (
+            certificates.facts(app.saml_idp_cert_pem) if app.saml_idp_cert_pem else None
+        ),
+        **extra,
+    }
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A private key the visitor sees once, on the page that answers "Generate"."""
+
+    purpose: str
+    pem: str
+    filename: str
+
+    @property
+    def download_url(self) -> str:
+        return "data:application/x-pem-file;base64," + base64.b64encode(self.pem.encode()).decode()
+
+
+_CERTIFICATES: dict[str, tuple[str, str, Callable[..., str]]] = {
+    "jwt": ("cert_pem", "JWT bearer", connected_apps.generate_certificate_for),
+    "saml": (
+        "saml_idp_cert_pem",
+        "SAML identity provider",
+        connected_apps.generate_saml_idp_certificate_for,
+    ),
+}
+MAX_CERTIFICATE_UPLOAD = 64 * 1024
+
+
+@require_POST
+def setup_certificate(request: HttpRequest, client_id: str) -> HttpResponse:
+    """Generate a certificate (the private key is shown once), or upload a PEM file."""
+    owner = visitor_id(request.session)
+    which = _CERTIFICATES.get(request.POST.get("certificate", ""))
+    try:
+        app = connected_apps.owned_app(client_id, owner=owner)
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    if which is None:
+        messages.error(request, "Choose which certificate to change.")
+        return redirect("org:setup_app", client_id=app.client_id)
+    field, purpose, generate = which
+    if request.POST.get("action") == "generate":
+        pem = generate(client_id, owner=owner)
+        app.refresh_from_db()
+        filename = f"{request.POST['certificate']}-private-key.pem"
+        new_key = NewKey(purpose=purpose, pem=pem, filename=filename)
+        form = AppSettingsForm(initial=initial_settings(app))
+        context = _app_page_context(request, owner, app, form, new_key=new_key)
+        return _form_page(render(request, "org/setup_app.html", context))
+    upload = request.FILES.get("certificate_file")
+    problem = "Choose a PEM file to upload."
+    if upload is not None and upload.size is not None and upload.size <= MAX_CERTIFICATE_UPLOAD:
+        try:
+            text = upload.read().decode("ascii")
+            connected_apps.update_connected_app(client_id, owner=owner, **{field: text})
+        except UnicodeDecodeError:
+            problem = "This is not a PEM-encoded X.509 certificate."
+        except connected_apps.InvalidSetting as error:
+            problem = str(error)
+        else:
+            messages.success(request, f"Uploaded the {purpose} certificate.")
+            return redirect("org:setup_app", client_id=client_id)
+    messages.error(request, problem)
+    return redirect("org:setup_app", client_id=client_id)
+
+
+@require_http_methods(["GET", "POST"])
+def device_verification(request: HttpRequest) -> HttpResponse:
+    """RFC 8628 §3.3: a person signs in, types the code their device shows (or follows the
+    link with it filled in), and allows or denies the device."""
+    params = request.POST if request.method == "POST" else request.GET
+    typed = params.get("user_code", "")[:32]
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        here = reverse("org:device_verification")
+        if typed.strip():
+            here += "?" + urlencode({"user_code": typed})
+        return _redirect(authorization.login_url(here), after_post=request.method == "POST")
+    context: dict[str, Any] = {"signed_in": user, "typed": typed, "step": "enter"}
+    if not typed.strip():
+        return _device_page(request, context)
+    found = devices.look_up(
+        typed,
+        session_key=visitor_id(request.session),
+        address=request.META.get("REMOTE_ADDR", ""),
+    )
+    if found.throttled:
+        return _device_page(request, {**context, "step": "throttled"}, status=429)
+    if found.device is None:
+        return _device_page(request, {**context, "invalid": True}, status=400)
+    device = found.device
+    code = devices.normalise(typed) or ""
+    context.update(
+        step="confirm",
+        device=device,
+        user_code=devices.display(code),
+        scopes=describe(device.scope),
+        permitted=device.app.user_is_permitted(user),
+    )
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    if decision not in {authorization.ALLOW, authorization.DENY}:
+        return _device_page(request, context)
+    allow = decision == authorization.ALLOW
+    if allow and not context["permitted"]:
+        return _device_page(request, context, status=403)
+    if not devices.decide(
+        device, user=user, approved=allow, auth_time=logins.auth_time(request.session)
+    ):
+        return _device_page(request, {**context, "step": "enter", "invalid": True}, status=400)
+    return _device_page(request, {**context, "step": "allowed" if allow else "denied"})
+
+
+def _device_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return _form_page(render(request, "org/device.html", context, status=status))
+
+
+@require_POST
+def delete_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    try:
+        connected_apps.delete_connected_app(client_id, owner=visitor_id(request.session))
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
+    messages.success(request, "The app and every token it held are gone.")
+    return redirect("org:setup")
+
+
+@require_GET
+def approved_apps(request: HttpRequest) -> HttpResponse:
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        return _redirect(authorization.login_url(reverse("org:approved_apps")), after_post=False)
+    apps = approvals.apps_with_access(user, visible_to=visitor_id(request.session))
+    context = {"signed_in": user, "apps": apps}
+    return _form_page(render(request, "org/approved_apps.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def revoke_approved_app(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = logins.signed_in_user(request.session)
+    if user is None:
+        return _redirect(
+            authorization.login_url(reverse("org:approved_apps")),
+            after_post=request.method == "POST",
+        )
+    access = approvals.app_access(user, client_id, visible_to=visitor_id(request.session))
+    if access is None:
+        raise Http404("This app has no access to your account")
+    if request.method == "POST":
+        approvals.revoke_app_access(user, client_id)
+        messages.success(
+            request, f"{access.name} no longer has access: its tokens stopped working just now."
+        )
+        return _redirect(reverse("org:approved_apps"), after_post=True)
+    context = {"signed_in": user, "access": access}
+    return _form_page(render(request, "org/revoke_approved_app.html", context))

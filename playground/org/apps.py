@@ -1,9 +1,0 @@
-from __future__ import annotations
-
-from django.apps import AppConfig
-
-
-class OrgConfig(AppConfig):
-    name = "playground.org"
-    label = "org"
-    verbose_name = "Simulated Salesforce-style org"
