@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from org import keys
+from org import keys, vault
 from org.models import AccessToken, SigningKey
 
 DISCOVERY = "/.well-known/openid-configuration"
@@ -157,7 +157,7 @@ def test_private_keys_are_sealed_at_rest(org):
 def test_a_key_sealed_under_a_lost_secret_key_is_replaced_not_a_crash(org, settings, monkeypatch):
     old_kid = keys.active_signing_key().kid
     settings.SECRET_KEY = "a-different-secret-key-" + "q" * 40
-    monkeypatch.setattr(keys, "_parsed", {})  # a fresh process has parsed nothing yet
+    monkeypatch.setattr(vault, "_private_keys", {})  # a fresh process has parsed nothing yet
 
     replacement = keys.active_signing_key()
 
