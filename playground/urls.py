@@ -27,4 +27,5 @@ urlpatterns = [
     path("servers/<slug:server_id>/forget/", views.forget_server, name="forget_server"),
     path("callback/", views.callback, name="callback"),
     path("inspect/", views.inspect_token, name="inspect_token"),
+    path("differences/", views.differences, name="differences"),
 ]

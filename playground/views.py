@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from org.visitors import visitor_id
 from playground import export, runner, servers, sharing
+from playground.differences import SALESFORCE_DIFFERENCES
 from playground.exchange import (
     HttpExchange,
     HttpxTransport,
@@ -108,6 +109,12 @@ def _run_url(run: FlowRun, anchor: str = "") -> str:
 def flow_list(request: HttpRequest) -> HttpResponse:
     context = {"flows": FLOWS.values(), "guides": FLOW_GUIDES, "runnable": FLOWS.keys()}
     return render(request, "playground/flow_list.html", context)
+
+
+@require_GET
+def differences(request: HttpRequest) -> HttpResponse:
+    context = {"differences": SALESFORCE_DIFFERENCES}
+    return render(request, "playground/differences.html", context)
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""Where this org, a real Salesforce org and the RFCs part ways: data the playground shows.
+"""Where this org, a real Salesforce org and the RFCs part ways: the catalogue the playground shows.
 
 `follows` says whose behaviour the simulator copies; `confirmed` is False where Salesforce's
 behaviour is not confirmed from its documentation, and the standard behaviour was chosen.

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from playground.differences import SALESFORCE_DIFFERENCES
+from tests.playground.conftest import watch_page
+
+
+def test_difference_slugs_are_unique_and_kebab_case():
+    slugs = [difference.slug for difference in SALESFORCE_DIFFERENCES]
+
+    assert len(slugs) == len(set(slugs))
+    assert all(slug == slug.lower() and " " not in slug for slug in slugs)
+
+
+@pytest.mark.django_db
+def test_differences_page_lists_every_difference_and_says_which_are_unconfirmed(client):
+    response = client.get(reverse("playground:differences"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    for difference in SALESFORCE_DIFFERENCES:
+        assert f'<li id="{difference.slug}">' in body
+    unconfirmed = sum(not difference.confirmed for difference in SALESFORCE_DIFFERENCES)
+    assert unconfirmed > 0
+    assert body.count("Not confirmed</span>") == unconfirmed
+
+
+@pytest.mark.django_db
+def test_flow_list_links_to_the_differences(client):
+    body = client.get(reverse("playground:flow_list")).content.decode()
+
+    assert f'href="{reverse("playground:differences")}"' in body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_person_reaches_the_differences_from_the_playground(site, page: Page):
+    problems = watch_page(page, site)
+    page.goto(site + "/playground/")
+    page.get_by_role("link", name="See the differences").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("part ways")
+    row = page.locator("#iss-parameter")
+    expect(row).to_contain_text("RFC 9207")
+    expect(row).to_contain_text("Not confirmed")
+    expect(row).to_contain_text("follows the standard")
+    assert problems == []
