@@ -188,12 +188,16 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
         return HttpResponseClientRefresh() if request.htmx else _see_other(_run_url(run))
     if not request.htmx:
         return _see_other(_run_url(outcome, step))
-    # htmx: swap this step's card; refresh the next card and the overview out of band.
-    cards = runner.cards(outcome, flow)
+    return _changed_cards(request, outcome, flow, step)
+
+
+def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) -> HttpResponse:
+    """htmx: this step's card swapped in; the next card and the overview out of band."""
+    cards = runner.cards(run, flow)
     changed = [card for card in cards if card.slug == step]
     # A poll step that is still pending is both: send it once.
     changed += [card for card in cards if card.state in {"next", "waiting"} and card.slug != step]
-    context = {"run": outcome, "flow": flow, "rows": runner.lane_rows(cards)}
+    context = {"run": run, "flow": flow, "rows": runner.lane_rows(cards)}
     parts = [
         render_to_string(
             "playground/run.html#step-card",
