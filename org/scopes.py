@@ -83,7 +83,6 @@ SCOPES: tuple[Scope, ...] = (
 )
 
 SCOPE_NAMES: frozenset[str] = frozenset(scope.name for scope in SCOPES)
-_BY_NAME = {scope.name: scope for scope in SCOPES}
 
 REFRESH_SCOPES = frozenset({"refresh_token", "offline_access"})
 API_SCOPES = frozenset({"api", "full"})
@@ -94,7 +93,3 @@ def describe(scope_string: str) -> list[Scope]:
     """The known scopes in a space-separated scope string, in catalogue order."""
     wanted = set(scope_string.split())
     return [scope for scope in SCOPES if scope.name in wanted]
-
-
-def scope_named(name: str) -> Scope:
-    return _BY_NAME[name]

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.http import allow_form_posts, redirect_to
 from org import (
     approvals,
     authorization,
@@ -44,22 +45,12 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _form_page(response: HttpResponse) -> HttpResponse:
-    """A page whose forms POST back to this site.
-
-    Under Referrer-Policy no-referrer, browsers send `Origin: null` with a form POST
-    (Fetch, "serialize a request origin"), which Django's CSRF check must refuse.
-    same-origin still sends nothing to other sites (RFC 9700 §4.2.4).
-    """
-    response["Referrer-Policy"] = "same-origin"
-    return _no_store(response)
+    """A page whose forms POST back to this site."""
+    return _no_store(allow_form_posts(response))
 
 
 def _redirect(location: str, *, after_post: bool) -> HttpResponse:
-    # RFC 9700 §4.12: never 307 after a POST that carried credentials; 303 says "GET this".
-    # Built by hand: a callback may use an app's own scheme, which HttpResponseRedirect refuses.
-    response = HttpResponse(status=303 if after_post else 302)
-    response["Location"] = location
-    return _no_store(response)
+    return _no_store(redirect_to(location, after_post=after_post))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,18 +13,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
-from django_htmx.middleware import HtmxDetails
 
+from config.http import HtmxHttpRequest
+from config.http import forms_post_back as _forms_post_back
+from config.http import redirect_to as _see_other
 from org.visitors import visitor_id
 from playground import export, runner, servers, sharing
 from playground.differences import SALESFORCE_DIFFERENCES
-from playground.exchange import (
-    HttpExchange,
-    HttpxTransport,
-    InProcessTransport,
-    OutgoingRequest,
-    record,
-)
+from playground.exchange import HttpExchange, OutgoingRequest, record
 from playground.flows import FLOWS, get_flow
 from playground.flows.base import Flow
 from playground.flows.endpoints import JWKS, fetch_jwks
@@ -39,34 +33,6 @@ from playground.models import ExternalServer, FlowRun
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.
 MAX_INSPECT_BODY = 200 * 1024
 MAX_FRAGMENT = 16 * 1024
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _forms_post_back[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """Let this page's forms POST: send the Referer to this origin only.
-
-    Under the site-wide `no-referrer`, browsers send `Origin: null` with a form POST (the Fetch
-    standard's "serializing a request origin"), and Django's CSRF check rightly refuses it.
-    `same-origin` still keeps every URL away from other sites (RFC 9700 §4.2.4).
-    """
-
-    @wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        response = view(*args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return wrapped
-
-
-def _see_other(url: str) -> HttpResponse:
-    # RFC 9110 §15.4.4: after a POST, send the browser on with a GET.
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _flow(slug: str) -> Flow:
