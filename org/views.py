@@ -28,7 +28,7 @@ from org import (
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
 from org.forms import AppSettingsForm, NewAppForm, initial_settings
-from org.models import ConnectedApp, Org, OrgUser
+from org.models import ConnectedApp, DeviceAuthorization, Org, OrgUser
 from org.resource_server import check_bearer
 from org.scopes import API_SCOPES, IDENTITY_SCOPES, describe
 from org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
@@ -414,21 +414,27 @@ def setup_certificate(request: HttpRequest, client_id: str) -> HttpResponse:
         form = AppSettingsForm(initial=initial_settings(app))
         context = _app_page_context(request, owner, app, form, new_key=new_key)
         return _form_page(render(request, "org/setup_app.html", context))
-    upload = request.FILES.get("certificate_file")
-    problem = "Choose a PEM file to upload."
-    if upload is not None and upload.size is not None and upload.size <= MAX_CERTIFICATE_UPLOAD:
-        try:
-            text = upload.read().decode("ascii")
-            connected_apps.update_connected_app(client_id, owner=owner, **{field: text})
-        except UnicodeDecodeError:
-            problem = "This is not a PEM-encoded X.509 certificate."
-        except connected_apps.InvalidSetting as error:
-            problem = str(error)
-        else:
-            messages.success(request, f"Uploaded the {purpose} certificate.")
-            return redirect("org:setup_app", client_id=client_id)
-    messages.error(request, problem)
+    problem = _upload_certificate(request, client_id, owner=owner, field=field)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"Uploaded the {purpose} certificate.")
     return redirect("org:setup_app", client_id=client_id)
+
+
+def _upload_certificate(request: HttpRequest, client_id: str, *, owner: str, field: str) -> str:
+    """Stores the uploaded PEM file as the app's certificate; returns "" or what is wrong."""
+    upload = request.FILES.get("certificate_file")
+    if upload is None or upload.size is None or upload.size > MAX_CERTIFICATE_UPLOAD:
+        return "Choose a PEM file to upload."
+    try:
+        text = upload.read().decode("ascii")
+        connected_apps.update_connected_app(client_id, owner=owner, **{field: text})
+    except UnicodeDecodeError:
+        return "This is not a PEM-encoded X.509 certificate."
+    except connected_apps.InvalidSetting as error:
+        return str(error)
+    return ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -455,8 +461,15 @@ def device_verification(request: HttpRequest) -> HttpResponse:
         return _device_page(request, {**context, "step": "throttled"}, status=429)
     if found.device is None:
         return _device_page(request, {**context, "invalid": True}, status=400)
-    device = found.device
-    code = devices.normalise(typed) or ""
+    return _confirm_device(request, context, found.device)
+
+
+def _confirm_device(
+    request: HttpRequest, context: dict[str, Any], device: DeviceAuthorization
+) -> HttpResponse:
+    """The found device shown for confirmation, or the person's Allow or Deny recorded."""
+    user = context["signed_in"]
+    code = devices.normalise(context["typed"]) or ""
     context.update(
         step="confirm",
         device=device,
