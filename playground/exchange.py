@@ -1,85 +1,27 @@
-"""HTTP round trips as data: what was sent, what came back, and which parts are secrets."""
+"""HTTP round trips as data: what was sent, what came back, and how the playground sends one."""
 
 from __future__ import annotations
 
-import io
-import ipaddress
 import json
 import re
-import socket
-import time
 from base64 import b64encode
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
-import httpcore
-import httpx
-from django.core.handlers.base import BaseHandler
-from django.core.handlers.wsgi import WSGIRequest
+from playground.redaction import Secret, Segment, find_secrets, mark_secrets, named_secrets
 
 # What a recorded body may weigh before it is cut (the display and the stored run stay small).
 MAX_RECORDED_BODY = 256 * 1024
 
-# Parameter names whose values are credentials: marked wherever they appear in an exchange.
-SECRET_NAMES = frozenset(
-    {
-        "access_token",
-        "actor_token",
-        "assertion",
-        "client_assertion",
-        "client_secret",
-        "code",
-        "code_verifier",
-        "device_code",
-        "id_token",
-        "password",
-        "refresh_token",
-        "subject_token",
-        "token",
-    }
-)
-# Names that say only "a credential": a value found under them is named after a more specific
-# place when it appears in one too (the `token` of a revocation is the earlier access_token).
-_GENERIC_NAMES = ("token", "authorization")
 # RFC 6749 §4.1.2.1 error codes (and the org's and other servers' own) as error pages name them.
 _ERROR_IN_PAGE = re.compile(
     r"\b(?:invalid_request|unauthorized_client|access_denied|unsupported_response_type"
     r"|invalid_scope|server_error|temporarily_unavailable|redirect_uri_mismatch"
     r"|redirect_uri_missing|invalid_client_id|invalid_redirect_uri|invalid_client)\b"
 )
-# Shorter values would be marked all over the place by accident ("1", "ok").
-_MIN_SECRET_LENGTH = 6
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A credential seen in an exchange, and the parameter or header it was found under."""
-
-    value: str
-    name: str
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        """The value as it may appear on the wire: raw, percent-encoded, form-encoded."""
-        return tuple(
-            dict.fromkeys((self.value, quote(self.value, safe=""), quote_plus(self.value)))
-        )
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text, flagged when it is (part of) a secret so the page can mark it.
-
-    `name` is what the secret is (client_secret, access_token…) or, once redacted, the
-    placeholder that stands for it.
-    """
-
-    text: str
-    secret: bool
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,7 +217,7 @@ class HttpExchange:
         return mark_secrets(self.response_text(), self.secrets)
 
     def with_secrets(self, found: Iterable[Secret]) -> HttpExchange:
-        return replace(self, secrets=_named(self.secrets, found))
+        return replace(self, secrets=named_secrets(self.secrets, found))
 
 
 def _pretty(body: str, content_type: str) -> str:
@@ -286,119 +228,6 @@ def _pretty(body: str, content_type: str) -> str:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except ValueError:
         return body
-
-
-def _named(existing: Iterable[Secret], found: Iterable[Secret]) -> tuple[Secret, ...]:
-    """One Secret per value, named after the most specific place it was found."""
-    names: dict[str, str] = {}
-    for secret in (*existing, *found):
-        if len(secret.value) < _MIN_SECRET_LENGTH:
-            continue
-        if names.get(secret.value, secret.name) in _GENERIC_NAMES or secret.value not in names:
-            names[secret.value] = secret.name
-    return tuple(Secret(value, name) for value, name in names.items())
-
-
-def find_secrets(
-    *,
-    url: str,
-    request_headers: Iterable[tuple[str, str]],
-    request_body: str,
-    response_headers: Iterable[tuple[str, str]],
-    response_body: str,
-) -> tuple[Secret, ...]:
-    """Every credential visible in an exchange, by where credentials live in OAuth messages."""
-    found: list[Secret] = []
-
-    def params(text: str) -> list[Secret]:
-        return [Secret(v, k) for k, v in parse_qsl(text) if k in SECRET_NAMES]
-
-    found += params(urlsplit(url).query)
-    found += params(request_body)
-    for name, value in (*request_headers, *response_headers):
-        lowered = name.lower()
-        if lowered == "authorization":
-            scheme, _, credentials = value.partition(" ")
-            # RFC 7617: Basic carries base64("id:secret"); RFC 6750 §2.1: Bearer the token.
-            kind = {"basic": "basic_credentials", "bearer": "access_token"}
-            found.append(Secret(credentials, kind.get(scheme.lower(), "authorization")))
-        elif lowered == "cookie":
-            found += [Secret(pair.partition("=")[2], "cookie") for pair in value.split(";")]
-        elif lowered == "set-cookie":
-            found.append(Secret(value.partition(";")[0].partition("=")[2], "cookie"))
-        elif lowered == "location":
-            parts = urlsplit(value)
-            found += params(parts.query) + params(parts.fragment)
-    try:
-        data = json.loads(response_body)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        found += [Secret(v, k) for k, v in data.items() if k in SECRET_NAMES and isinstance(v, str)]
-    return _named((), found)
-
-
-def _split(text: str, labels: Mapping[str, str]) -> tuple[Segment, ...]:
-    """Cut `text` wherever one of `labels`' keys occurs, longest first; label those pieces."""
-    if not labels or not text:
-        return (Segment(text, False),) if text else ()
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(labels, key=len, reverse=True)))
-    segments: list[Segment] = []
-    position = 0
-    for match in pattern.finditer(text):
-        if match.start() > position:
-            segments.append(Segment(text[position : match.start()], False))
-        segments.append(Segment(match.group(), True, labels[match.group()]))
-        position = match.end()
-    if position < len(text):
-        segments.append(Segment(text[position:], False))
-    return tuple(segments)
-
-
-def mark_secrets(text: str, secrets: Sequence[Secret]) -> tuple[Segment, ...]:
-    """Split `text` so that every occurrence of a secret is its own marked segment."""
-    return _split(text, {form: secret.name for secret in secrets for form in secret.forms})
-
-
-@dataclass(frozen=True)
-class Redaction:
-    """Placeholders for every secret of a run: one name per value, the same in every exchange.
-
-    Built only from what the exchanges themselves recorded as secrets (`HttpExchange.secrets`),
-    so a page or export that redacts through this cannot forget a kind of credential.
-    """
-
-    placeholders: tuple[tuple[str, str], ...]  # (a form of a secret value, its placeholder)
-
-    @classmethod
-    def of(cls, secrets: Iterable[Secret]) -> Redaction:
-        named = _named((), secrets)
-        counts: dict[str, int] = {}
-        placeholders: list[tuple[str, str]] = []
-        for secret in named:
-            counts[secret.name] = counts.get(secret.name, 0) + 1
-            number = counts[secret.name]
-            label = secret.name if number == 1 else f"{secret.name}_{number}"
-            placeholders += [(form, label) for form in secret.forms]
-        return cls(tuple(placeholders))
-
-    @property
-    def values(self) -> frozenset[str]:
-        return frozenset(form for form, _ in self.placeholders)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(name for _, name in self.placeholders))
-
-    def segments(self, text: str) -> tuple[Segment, ...]:
-        """`text` cut into pieces; each secret piece is named by its placeholder."""
-        return _split(text, dict(self.placeholders))
-
-    def text(self, text: str) -> str:
-        """`text` with each secret written as <its_name>."""
-        return "".join(
-            f"<{part.name}>" if part.secret else part.text for part in self.segments(text)
-        )
 
 
 def _decode(body: bytes) -> tuple[str, bool]:
@@ -446,246 +275,3 @@ class Transport(Protocol):
     """The only way the playground reaches an authorization or resource server."""
 
     def send(self, request: OutgoingRequest) -> HttpExchange: ...
-
-
-class _InnerHandler(BaseHandler):
-    """Django's request handler, minus the request_started/request_finished signals.
-
-    Those signals run close_old_connections, which would close the database connection of the
-    request that is *sending* this one (and, inside a transaction, break it). The outer request
-    still fires them itself when it ends.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.load_middleware()
-
-
-@dataclass
-class InProcessTransport:
-    """Send a request through this site's own URL resolver and middleware, with no socket.
-
-    A loopback HTTP call would deadlock a single-worker server waiting on itself; dispatching
-    the real WSGI request in-process keeps every byte real and works with any worker count.
-    The request runs in autocommit, exactly as a separate request would: never call this from
-    inside `transaction.atomic()`.
-    """
-
-    _handler: _InnerHandler | None = field(default=None, repr=False)
-
-    def send(self, request: OutgoingRequest) -> HttpExchange:
-        if self._handler is None:
-            self._handler = _InnerHandler()
-        parts = urlsplit(request.url)
-        sent = [("Host", parts.netloc), *request.headers]
-        if request.body or request.method == "POST":
-            sent.append(("Content-Length", str(len(request.body))))
-        environ = _environ(request, parts.scheme, parts.netloc, parts.path, parts.query, sent)
-        started = time.perf_counter()
-        response = self._handler.get_response(WSGIRequest(environ))
-        content: bytes = (
-            b"".join(response.streaming_content)  # type: ignore[attr-defined]
-            if response.streaming
-            else response.content  # type: ignore[attr-defined]
-        )
-        elapsed = (time.perf_counter() - started) * 1000
-        # Not response.close(): it sends request_finished (see _InnerHandler).
-        headers = list(response.items())
-        headers += [("Set-Cookie", c.output(header="").strip()) for c in response.cookies.values()]
-        return record(
-            request,
-            sent_headers=sent,
-            status=response.status_code,
-            response_headers=headers,
-            response_body=content,
-            elapsed_ms=elapsed,
-        )
-
-
-def _environ(
-    request: OutgoingRequest,
-    scheme: str,
-    netloc: str,
-    path: str,
-    query: str,
-    headers: Sequence[tuple[str, str]],
-) -> dict[str, Any]:
-    host, _, port = netloc.partition(":")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": request.method,
-        "PATH_INFO": path or "/",
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": query,
-        "SERVER_NAME": host,
-        "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": scheme,
-        "wsgi.input": io.BytesIO(request.body),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multiprocess": False,
-        "wsgi.multithread": True,
-        "wsgi.run_once": False,
-    }
-    for name, value in headers:
-        key = name.upper().replace("-", "_")
-        if key in {"CONTENT_TYPE", "CONTENT_LENGTH"}:
-            environ[key] = value
-        else:
-            environ[f"HTTP_{key}"] = value
-    return environ
-
-
-class RefusedAddress(httpcore.ConnectError):
-    """The target resolves to an address the playground must not reach; nothing was sent."""
-
-
-def checked_addresses(host: str, port: int) -> tuple[tuple[str, ...], str]:
-    """The addresses `host` resolves to, and why they must not be contacted (empty: they may).
-
-    Every address counts: a name that resolves to one public and one private address could
-    send the connection to either (RFC 9700 §4.16 warns of exactly this server-side fetching).
-    """
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as problem:
-        return (), f"{host} does not resolve ({problem})."
-    found = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-    for text in found:
-        address = ipaddress.ip_address(text.partition("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            kind = (
-                "loopback"
-                if address.is_loopback
-                else "link-local"
-                if address.is_link_local
-                else "private or reserved"
-            )
-            return found, (
-                f"{host} resolves to {address}, a {kind} address; "
-                "the playground only calls public servers."
-            )
-    return found, ""
-
-
-def refused_address(host: str, port: int) -> str:
-    """Why `host` must not be contacted (empty when every address it resolves to is public)."""
-    return checked_addresses(host, port)[1]
-
-
-class _PublicOnlyBackend(httpcore.NetworkBackend):
-    """Connect only to public addresses, checked at connection time (so DNS cannot change the
-    answer between a check and the connection)."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        addresses, problem = checked_addresses(host, port)
-        if problem or not addresses:
-            raise RefusedAddress(problem or f"{host} has no address.")
-        # Connect to an address that was just checked, never to a fresh lookup of the name.
-        return self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        raise RefusedAddress("The playground does not use local sockets.")
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class _PublicOnlyTransport(httpx.HTTPTransport):
-    def __init__(self) -> None:
-        super().__init__(trust_env=False)
-        # httpx's own pool, given a network backend that refuses non-public addresses.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            network_backend=_PublicOnlyBackend(),
-        )
-
-
-@dataclass
-class HttpxTransport:
-    """Talk to a server over the network, with firm timeouts and a cap on what is read.
-
-    Redirects are never followed. Unless `allow_private`, only public addresses are
-    contacted (a `client` passed in brings its own transport and is trusted as it is).
-    """
-
-    timeout: float = 5.0
-    max_body: int = 1024 * 1024
-    client: httpx.Client | None = field(default=None, repr=False)
-    allow_private: bool = False
-
-    def _new_client(self) -> httpx.Client:
-        transport = (
-            httpx.HTTPTransport(trust_env=False) if self.allow_private else _PublicOnlyTransport()
-        )
-        return httpx.Client(
-            timeout=self.timeout, follow_redirects=False, transport=transport, trust_env=False
-        )
-
-    def send(self, request: OutgoingRequest) -> HttpExchange:
-        client = self.client or self._new_client()
-        outgoing = client.build_request(
-            request.method, request.url, headers=list(request.headers), content=request.body
-        )
-        sent = [(k.title(), v) for k, v in outgoing.headers.multi_items()]
-        started = time.perf_counter()
-        try:
-            response = client.send(outgoing, stream=True, follow_redirects=False)
-            try:
-                content = bytearray()
-                for chunk in response.iter_bytes():
-                    content += chunk
-                    if len(content) > self.max_body:
-                        break
-                cut = len(content) > self.max_body
-            finally:
-                response.close()
-        except httpx.HTTPError as problem:
-            elapsed = (time.perf_counter() - started) * 1000
-            return record(
-                request,
-                sent_headers=sent,
-                status=0,
-                response_headers=(),
-                response_body=b"",
-                elapsed_ms=elapsed,
-                error=_describe(problem),
-            )
-        finally:
-            if self.client is None:
-                client.close()
-        status = response.status_code
-        headers = [(k.title(), v) for k, v in response.headers.multi_items()]
-        elapsed = (time.perf_counter() - started) * 1000
-        return record(
-            request,
-            sent_headers=sent,
-            status=status,
-            response_headers=headers,
-            response_body=bytes(content[: self.max_body]),
-            elapsed_ms=elapsed,
-            cut=cut,
-        )
-
-
-def _describe(problem: httpx.HTTPError) -> str:
-    if isinstance(problem.__cause__, RefusedAddress):
-        return f"Not sent: {problem}"
-    if isinstance(problem, httpx.TimeoutException):
-        return f"Timed out: no answer within the time limit ({type(problem).__name__})."
-    return f"{type(problem).__name__}: {problem}"

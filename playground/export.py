@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from playground import servers
-from playground.exchange import HttpExchange, Redaction, Secret, Segment
+from playground.exchange import HttpExchange
 from playground.flows.base import Flow, Lesson, StepKind
 from playground.models import FlowRun
+from playground.redaction import Redaction, Secret, Segment
 from playground.runner import breakages, results
 
 # Headers the sender works out for itself; a script that copied them would only get them wrong.

@@ -17,13 +17,7 @@ from org.connected_apps import (
     update_connected_app,
 )
 from playground import servers, transcript
-from playground.exchange import (
-    HttpExchange,
-    HttpxTransport,
-    InProcessTransport,
-    OutgoingRequest,
-    Transport,
-)
+from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows import get_flow
 from playground.flows.artefacts import Artefact
 from playground.flows.base import (
@@ -39,6 +33,7 @@ from playground.flows.base import (
 )
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
+from playground.transports import HttpxTransport, InProcessTransport
 
 CALLBACK_PATH = "/playground/callback/"
 # What one run keeps at most: polls of a pending step, and Break it attempts.

@@ -29,6 +29,7 @@ from playground.flows.guide import FLOW_GUIDES
 from playground.forms import ExternalServerForm, InspectForm
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
+from playground.transports import HttpxTransport, InProcessTransport
 
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.
 MAX_INSPECT_BODY = 200 * 1024

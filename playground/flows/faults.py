@@ -23,10 +23,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from playground.exchange import HttpExchange, InProcessTransport, OutgoingRequest
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.artefacts import Artefact, Callout, JwtPanel
 from playground.flows.base import Attempt, Fault, Lesson, StepContext, StepResult
 from playground.inspector import Expected, JwksKey, inspect_jwt
+from playground.transports import InProcessTransport
 
 Tamper = Callable[[StepContext, OutgoingRequest], OutgoingRequest]
 # A harmless follow-up request that shows what the server's defence changed (None: none fits).

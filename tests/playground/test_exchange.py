@@ -8,15 +8,9 @@ from django.core.signals import request_finished
 from django.db import connection
 
 from playground import transcript
-from playground.exchange import (
-    HttpExchange,
-    HttpxTransport,
-    InProcessTransport,
-    OutgoingRequest,
-    Secret,
-    mark_secrets,
-)
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.models import FlowRun
+from playground.transports import HttpxTransport, InProcessTransport
 
 pytestmark = pytest.mark.urls("tests.playground.echo_urls")
 BASE = "http://127.0.0.1:8000"
@@ -100,20 +94,6 @@ def test_the_inner_request_shares_the_outer_connection_and_leaves_it_open():
     assert finished == []  # so close_old_connections never ran
     assert connection.connection is not None
     assert FlowRun.objects.count() == 1
-
-
-def test_mark_secrets_splits_every_occurrence_longest_first():
-    segments = mark_secrets(
-        "a=secret-one&b=secret-one-longer",
-        (Secret("secret-one", "code"), Secret("secret-one-longer", "access_token")),
-    )
-
-    assert [(s.text, s.secret, s.name) for s in segments] == [
-        ("a=", False, ""),
-        ("secret-one", True, "code"),
-        ("&b=", False, ""),
-        ("secret-one-longer", True, "access_token"),
-    ]
 
 
 def test_exchanges_survive_a_round_trip_through_json():

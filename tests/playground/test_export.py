@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from playground.exchange import SECRET_NAMES
+from playground.redaction import SECRET_NAMES
 from tests.playground.conftest import run_step, start_run, through_callback
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from playground import runner, servers
-from playground.exchange import (
-    HttpxTransport,
-    OutgoingRequest,
-    _PublicOnlyBackend,
-    refused_address,
-)
+from playground.address_guard import PublicOnlyBackend, refused_address
+from playground.exchange import OutgoingRequest
 from playground.models import ExternalServer, FlowRun
+from playground.transports import HttpxTransport
 from tests.playground.conftest import _local, drive_provider, result, run_step, tried
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +346,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
         lambda self, host, port, *args, **kwargs: connected.append(host),
     )
 
-    _PublicOnlyBackend().connect_tcp("rebinding.example", 443)
+    PublicOnlyBackend().connect_tcp("rebinding.example", 443)
 
     # One lookup, checked, then used: a second answer (DNS rebinding) is never asked for.
     assert connected == ["93.184.215.14"]

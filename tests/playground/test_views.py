@@ -131,7 +131,7 @@ def test_a_step_out_of_turn_is_refused_without_running(client, org):
 
 
 def runner_transport():
-    from playground.exchange import InProcessTransport
+    from playground.transports import InProcessTransport
 
     return InProcessTransport()
 
