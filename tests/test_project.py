@@ -87,6 +87,33 @@ def test_boundary_check_sees_imports_inside_functions_and_relative_ones(tmp_path
     ]
 
 
+# House rule (ARCHITECTURE.md): thin views.
+MAX_VIEW_LINES = 30
+CODE_ROOMS = ("advisor", "config", "org", "pki", "playground")
+
+
+def _code_modules():
+    for room in CODE_ROOMS:
+        for path in sorted((BASE_DIR / room).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_no_view_function_is_over_the_house_limit():
+    too_long = {}
+    for path in _code_modules():
+        if path.name != "views.py":
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                # From `def` to the last line of the body; decorators do not count.
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_VIEW_LINES:
+                    too_long[f"{path.relative_to(BASE_DIR)}:{node.name}"] = lines
+
+    assert too_long == {}
+
+
 def test_no_pending_migrations(db):
     out = StringIO()
 
