@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from advisor.questions import NAMES_QUESTION, QUESTIONS, TOPICS, questions_in
-from advisor.rules import FiredAlert, GradedOption, Reason, Recommendation
+from advisor.recommendation import FiredAlert, GradedOption, Reason, Recommendation
 
 GRADE_WORDS = {"best": "Best", "good": "Good", "possible": "Possible", "avoid": "Avoid"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")

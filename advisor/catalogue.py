@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from advisor import decisions, questions, rules, scenarios, sources
+from advisor import decisions, questions, scenarios, sources
 from advisor.decisions import Decision
 from advisor.questions import Question
-from advisor.rules import Alert, Rule, When
+from advisor.rules import alerts, tables
+from advisor.rules.vocabulary import Alert, Rule, When
 from advisor.scenarios import Scenario
 from advisor.sources import Source
 
@@ -178,8 +179,8 @@ def check_catalogue() -> None:
     problems = validate_catalogue(
         question_list=questions.QUESTIONS,
         decision_list=decisions.DECISIONS,
-        rule_list=rules.RULES,
-        alert_list=(*rules.WARNINGS, *rules.CROSS_CHECKS),
+        rule_list=tables.RULES,
+        alert_list=(*alerts.WARNINGS, *alerts.CROSS_CHECKS),
         scenario_list=scenarios.SCENARIOS,
         source_list=sources.SOURCES,
     )

@@ -243,4 +243,8 @@ TRANSPORT = Decision(
 )
 
 DECISIONS: tuple[Decision, ...] = (FLOW, PATTERN, TOPOLOGY, EVENTS, TRANSPORT)
-DECISION_BY_ID: dict[str, Decision] = {decision.id: decision for decision in DECISIONS}
+
+# Groups of flow and event options that rules, alerts and diagrams treat alike.
+PERSON_FLOWS = ("web-server", "web-server-pkce", "user-agent", "device", "saml-bearer")
+SIGN_IN_FLOWS = ("web-server", "web-server-pkce", "user-agent")
+EVENT_BUS = ("platform-events", "cdc", "both")

@@ -14,7 +14,8 @@ from typing import Literal
 
 import graphviz
 
-from advisor.rules import PERSON_FLOWS, Recommendation, count_links
+from advisor.decisions import PERSON_FLOWS
+from advisor.recommendation import Recommendation, count_links
 
 MAX_DRAWN = 8  # other systems drawn one by one; the rest are summed up in one box
 SALESFORCE = "salesforce"

@@ -25,7 +25,7 @@ from advisor.questions import (
     parse_answers,
     parse_permalink,
 )
-from advisor.rules import Recommendation, recommend
+from advisor.recommendation import Recommendation, recommend
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
 
 

@@ -26,7 +26,7 @@ from django.test import Client  # noqa: E402
 
 from advisor import diagrams  # noqa: E402
 from advisor.questions import QUESTIONS, parse_permalink  # noqa: E402
-from advisor.rules import recommend  # noqa: E402
+from advisor.recommendation import recommend  # noqa: E402
 from advisor.scenarios import SCENARIOS  # noqa: E402
 
 ROUNDS = 2000

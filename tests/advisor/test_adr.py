@@ -5,7 +5,7 @@ from datetime import date
 
 from advisor.adr import to_json, to_markdown
 from advisor.questions import parse_answers, parse_permalink
-from advisor.rules import recommend
+from advisor.recommendation import recommend
 from advisor.scenarios import SCENARIO_BY_ID
 
 PERMALINK = "https://handshake.example/advisor/?person=no"

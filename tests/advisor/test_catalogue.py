@@ -3,11 +3,14 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from advisor import rules, scenarios
+from advisor import scenarios
 from advisor.catalogue import CatalogueError, check_catalogue, validate_catalogue
 from advisor.decisions import DECISIONS
 from advisor.questions import QUESTIONS
-from advisor.rules import CROSS_CHECKS, RULES, WARNINGS, Alert, Effect, Rule, When, Winner
+from advisor.rules import tables
+from advisor.rules.alerts import CROSS_CHECKS, WARNINGS
+from advisor.rules.tables import RULES
+from advisor.rules.vocabulary import Alert, Effect, Rule, When, Winner
 from advisor.scenarios import SCENARIOS, Scenario
 from advisor.sources import SOURCES
 
@@ -98,7 +101,7 @@ def test_an_option_without_general_guidance_is_caught():
 
 def test_start_up_refuses_a_catalogue_with_a_dangling_id(monkeypatch):
     dangling = Rule("dangling", "events", (When("reacts-to", ("gossip",)),), (), "sf-eda")
-    monkeypatch.setattr(rules, "RULES", (*RULES, dangling))
+    monkeypatch.setattr(tables, "RULES", (*RULES, dangling))
 
     with pytest.raises(CatalogueError, match="has no option 'gossip'"):
         apps.get_app_config("advisor").ready()

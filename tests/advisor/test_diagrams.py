@@ -5,7 +5,7 @@ import re
 from advisor import diagrams
 from advisor.diagrams import build_graph, connection_chart, describe, render_svg, system_names
 from advisor.questions import parse_answers, parse_permalink
-from advisor.rules import recommend
+from advisor.recommendation import recommend
 from advisor.scenarios import SCENARIO_BY_ID
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from advisor.decisions import DECISIONS
 from advisor.questions import QUESTIONS, parse_answers
-from advisor.rules import recommend
+from advisor.recommendation import recommend
 
 GRADES = {"best", "good", "possible", "avoid"}
 

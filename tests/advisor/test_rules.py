@@ -4,7 +4,9 @@ import pytest
 
 from advisor.decisions import DECISIONS, PLAYGROUND_FLOW_PATH
 from advisor.questions import parse_answers, parse_permalink
-from advisor.rules import CROSS_CHECKS, RULES, WARNINGS, recommend
+from advisor.recommendation import recommend
+from advisor.rules.alerts import CROSS_CHECKS, WARNINGS
+from advisor.rules.tables import RULES
 from advisor.scenarios import SCENARIOS
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from advisor.decisions import DECISIONS, PLAYGROUND_FLOW_PATH
 from advisor.questions import parse_permalink
-from advisor.rules import recommend
+from advisor.recommendation import recommend
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
 
 HTMX = {"HX-Request": "true"}

@@ -1,0 +1,1 @@
+"""The advisor's rules as data: a vocabulary, one table per decision, and alerts."""

@@ -1,0 +1,169 @@
+"""Rules for the topology: point-to-point links or middleware between the systems."""
+
+from __future__ import annotations
+
+from advisor.rules.vocabulary import (
+    Rule,
+    answer_is,
+    con,
+    count_between,
+    note,
+    pro,
+    rule,
+)
+
+TOPOLOGY_RULES: tuple[Rule, ...] = (
+    rule(
+        "topology-general",
+        "topology",
+        (),
+        "seed-architecture",
+        pro("point-to-point", 1, "Simplest to build: one contract per pair, nothing in between."),
+        note(
+            "middleware",
+            "Adds routing, reshaping, retries and monitoring in one place, at the price of a "
+            "platform to run.",
+        ),
+    ),
+    rule(
+        "topology-two-systems",
+        "topology",
+        (count_between(at_most=2),),
+        "seed-architecture",
+        pro(
+            "point-to-point",
+            3,
+            "Two systems need a single link; a bus would add a hop and a platform to run.",
+        ),
+        con("middleware", 2, "Overkill for a single link."),
+    ),
+    rule(
+        "topology-three-systems",
+        "topology",
+        (count_between(at_least=3, at_most=3),),
+        "cta-middleware",
+        pro("point-to-point", 1, "Three systems need at most three links: still manageable."),
+    ),
+    rule(
+        "topology-four-or-more",
+        "topology",
+        (count_between(at_least=4),),
+        "seed-architecture",
+        pro(
+            "middleware",
+            2,
+            "Direct links grow with the square of the number of systems; links to a bus grow by "
+            "one per system.",
+        ),
+        con("point-to-point", 1, "Every new system needs a link to each system it talks to."),
+    ),
+    rule(
+        "topology-sprawl",
+        "topology",
+        (count_between(at_least=8),),
+        "seed-architecture",
+        pro("middleware", 2, "At this size direct links become a tangle nobody can oversee."),
+        con(
+            "point-to-point",
+            2,
+            "Dozens of links, each with its own credentials, mappings and ways to fail.",
+        ),
+    ),
+    rule(
+        "topology-reshaping",
+        "topology",
+        (answer_is("transform", "yes"),),
+        "sf-patterns",
+        pro("middleware", 2, "Mappings live in one place instead of in every pair of systems."),
+        con(
+            "point-to-point",
+            1,
+            "Each link would carry its own copy of the mapping code, and Salesforce advises "
+            "against coding it in Apex.",
+        ),
+    ),
+    rule(
+        "topology-no-reshaping",
+        "topology",
+        (answer_is("transform", "no"),),
+        "cta-middleware",
+        pro("point-to-point", 1, "Messages pass as they are, so there's nothing to centralise."),
+    ),
+    rule(
+        "topology-orchestration",
+        "topology",
+        (answer_is("orchestration", "yes"),),
+        "sf-patterns",
+        pro(
+            "middleware",
+            3,
+            "Multi-system sequences belong in middleware: Salesforce can't join distributed "
+            "transactions, and its time limits make long sequences fragile.",
+        ),
+        con("point-to-point", 2, "Some system would have to coordinate the steps on its own."),
+    ),
+    rule(
+        "topology-central-monitoring",
+        "topology",
+        (answer_is("monitoring", "yes"),),
+        "seed-architecture",
+        pro("middleware", 2, "One place to watch, retry and audit every message."),
+        con("point-to-point", 1, "Each link logs and fails in its own way."),
+    ),
+    rule(
+        "topology-local-monitoring",
+        "topology",
+        (answer_is("monitoring", "no"),),
+        "cta-middleware",
+        pro("point-to-point", 1, "Watching each link on its own is acceptable to you."),
+    ),
+    rule(
+        "topology-existing-platform",
+        "topology",
+        (answer_is("existing-middleware", "yes"),),
+        "sf-data-integration",
+        pro("middleware", 3, "Reuse the platform you already run, as Salesforce's guides advise."),
+    ),
+    rule(
+        "topology-no-platform",
+        "topology",
+        (answer_is("existing-middleware", "no"),),
+        "cta-middleware",
+        con("middleware", 1, "You would have to choose, buy, learn and operate a new platform."),
+        pro("point-to-point", 1, "Nothing new to buy or run."),
+    ),
+    rule(
+        "topology-growth",
+        "topology",
+        (answer_is("growth", "yes"),),
+        "cta-middleware",
+        pro("middleware", 1, "Each newcomer plugs into the bus once."),
+        con("point-to-point", 1, "Each newcomer multiplies the links."),
+    ),
+    rule(
+        "topology-bulk-loads",
+        "topology",
+        (answer_is("volume", "bulk"),),
+        "sf-patterns",
+        pro("middleware", 1, "Bulk loads usually run through an ETL tool that acts as the hub."),
+    ),
+    rule(
+        "topology-long-replay",
+        "topology",
+        (answer_is("replay", "longer"),),
+        "sf-patterns",
+        pro(
+            "middleware",
+            2,
+            "Only a queue outside Salesforce can hold messages for longer than the event bus's "
+            "72 hours.",
+        ),
+    ),
+    rule(
+        "topology-long-work",
+        "topology",
+        (answer_is("long-running", "yes"),),
+        "sf-patterns",
+        pro("middleware", 1, "Middleware can queue long work and report back when it's done."),
+    ),
+)
