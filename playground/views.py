@@ -23,12 +23,12 @@ from playground.differences import SALESFORCE_DIFFERENCES
 from playground.exchange import HttpExchange, OutgoingRequest, record
 from playground.flows import FLOWS, get_flow
 from playground.flows.base import Flow
-from playground.flows.endpoints import JWKS, fetch_jwks
 from playground.flows.external import EXTERNAL_FLOWS, unavailable
 from playground.flows.guide import FLOW_GUIDES
 from playground.forms import ExternalServerForm, InspectForm
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
+from playground.steps.answers import JWKS, fetch_jwks
 from playground.transports import HttpxTransport, InProcessTransport
 
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.

@@ -23,7 +23,7 @@ from playground.flows.base import (
     StepResult,
     plain_text,
 )
-from playground.flows.endpoints import failed, shorten
+from playground.steps.answers import failed, shorten
 
 # Where an earlier step keeps the pair for the steps that sign.
 CERTIFICATE = "certificate_pem"

@@ -29,18 +29,12 @@ from playground.flows.base import (
     StepContext,
     StepResult,
 )
-from playground.flows.endpoints import (
-    API_VERSION,
-    TOKEN_SECRETS,
-    failed,
-    fetch_jwks,
-    nothing_to_send,
-    shorten,
-    token_request_step,
-)
 from playground.flows.faults import WRONG_CLIENT_SECRET, judge, request_fault
 from playground.flows.guide import guide_for
 from playground.inspector import Check, Expected, JwkKey, inspect_jwt
+from playground.steps.answers import TOKEN_SECRETS, failed, fetch_jwks, nothing_to_send, shorten
+from playground.steps.resource import API_VERSION
+from playground.steps.token import token_request_step
 
 RUN_AS = "grace@handshake.example"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"

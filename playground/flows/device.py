@@ -12,14 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from playground.flows.base import AppSpec, Flow, Lesson, Step
-from playground.flows.endpoints import (
-    DEVICE_GRANT,
-    api_step,
-    device_authorization_step,
-    device_poll_step,
-)
 from playground.flows.faults import POLL_TOO_FAST, request_fault
 from playground.flows.guide import FlowGuide, guide_for
+from playground.steps.device import DEVICE_GRANT, device_authorization_step, device_poll_step
+from playground.steps.resource import api_step
 
 REDEEM_TWICE = request_fault(
     slug="redeem-device-code-twice",

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 
 from playground.flows import client_credentials, refresh_token, web_server_pkce
 from playground.flows.base import Arrow, Endpoints, Flow, Step
-from playground.flows.endpoints import device_authorization_step, device_poll_step
 from playground.flows.faults import POLL_TOO_FAST
 from playground.flows.guide import guide_for
+from playground.steps.device import device_authorization_step, device_poll_step
 
 
 def _steps(flow: Flow, *slugs: str) -> tuple[Step, ...]:

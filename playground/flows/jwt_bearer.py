@@ -36,10 +36,10 @@ from playground.flows.base import (
     StepResult,
     plain_text,
 )
-from playground.flows.endpoints import api_step
 from playground.flows.faults import API_FAULTS, forge_jwt, judge
 from playground.flows.guide import guide_for
 from playground.inspector import Expected, PemKey, inspect_jwt
+from playground.steps.resource import api_step
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 USER = "ada@handshake.example"

@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 from playground.flows.base import AppSpec, Flow
-from playground.flows.endpoints import (
-    authorize_step,
-    code_callback_step,
-    introspect_step,
-    rotation_step,
-    token_request_step,
-)
 from playground.flows.faults import (
     FORGED_STATE,
     OTHER_REDIRECT_URI,
@@ -19,6 +12,9 @@ from playground.flows.faults import (
     WRONG_CLIENT_SECRET,
 )
 from playground.flows.guide import guide_for
+from playground.steps.authorize import authorize_step, code_callback_step
+from playground.steps.resource import introspect_step
+from playground.steps.token import rotation_step, token_request_step
 
 FLOW = Flow(
     guide=guide_for("refresh-token"),

@@ -46,9 +46,9 @@ from playground.flows.base import (
     StepContext,
     StepResult,
 )
-from playground.flows.endpoints import api_step
 from playground.flows.faults import API_FAULTS, judge
 from playground.flows.guide import guide_for
+from playground.steps.resource import api_step
 
 GRANT = "urn:ietf:params:oauth:grant-type:saml2-bearer"
 USER = "ada@handshake.example"

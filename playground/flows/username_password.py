@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from playground.flows.base import AppSpec, Flow
-from playground.flows.endpoints import (
-    EXTRA_FIELDS,
-    NO_EXPIRES_IN,
-    api_step,
-    identity_step,
-    revoke_step,
-    token_request_step,
-)
 from playground.flows.faults import (
     API_FAULTS,
     UNKNOWN_USER,
     WRONG_CLIENT_SECRET,
 )
 from playground.flows.guide import guide_for
+from playground.steps.resource import api_step, identity_step, revoke_step
+from playground.steps.token import EXTRA_FIELDS, NO_EXPIRES_IN, token_request_step
 
 DEMO_USERNAME = "ada@handshake.example"
 DEMO_PASSWORD = "handshake-demo"  # noqa: S105 - the org's published practice password

@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 from playground.flows.base import AppSpec, Flow
-from playground.flows.endpoints import (
-    api_step,
-    authorize_step,
-    code_callback_step,
-    discovery_step,
-    revoke_step,
-    token_request_step,
-    userinfo_step,
-)
 from playground.flows.faults import (
     API_FAULTS,
     BEARER_FAULTS,
@@ -25,6 +16,9 @@ from playground.flows.faults import (
     WRONG_CODE_VERIFIER,
 )
 from playground.flows.guide import guide_for
+from playground.steps.authorize import authorize_step, code_callback_step
+from playground.steps.resource import api_step, discovery_step, revoke_step, userinfo_step
+from playground.steps.token import token_request_step
 
 FLOW = Flow(
     guide=guide_for("web-server-pkce"),

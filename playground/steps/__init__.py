@@ -1,0 +1,1 @@
+"""Step builders the flows share: authorize, token, resource and device."""
