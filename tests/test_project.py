@@ -87,7 +87,8 @@ def test_boundary_check_sees_imports_inside_functions_and_relative_ones(tmp_path
     ]
 
 
-# House rule (ARCHITECTURE.md): thin views.
+# House rules (ARCHITECTURE.md): small modules, thin views.
+MAX_MODULE_LINES = 750
 MAX_VIEW_LINES = 30
 CODE_ROOMS = ("advisor", "config", "org", "pki", "playground")
 
@@ -97,6 +98,16 @@ def _code_modules():
         for path in sorted((BASE_DIR / room).rglob("*.py")):
             if "migrations" not in path.parts:
                 yield path
+
+
+def test_no_module_is_over_the_house_limit():
+    too_long = {
+        str(path.relative_to(BASE_DIR)): lines
+        for path in _code_modules()
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+
+    assert too_long == {}
 
 
 def test_no_view_function_is_over_the_house_limit():
