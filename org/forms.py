@@ -1,14 +1,19 @@
-"""Setup forms: a connected app's settings, each with a hint in plain words."""
+"""Setup forms: a connected app's settings and certificates, each with a hint in plain words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from org import connected_apps
 from org.connected_apps import FLOWS
 from org.models import ConnectedApp, OrgUser, PermittedUsers, RefreshTokenPolicy
 from org.scopes import SCOPES
+from pki import certificates
 
 
 def _user_choices() -> list[tuple[str, str]]:
@@ -216,3 +221,78 @@ def initial_settings(app: ConnectedApp) -> dict[str, Any]:
         "cert_pem": app.cert_pem,
         "saml_idp_cert_pem": app.saml_idp_cert_pem,
     }
+
+
+@dataclass(frozen=True)
+class CertificateKind:
+    """One of the two certificates an app may hold, as the Setup page names it."""
+
+    name: str
+    field: str
+    purpose: str
+    generate: Callable[..., str]
+
+
+CERTIFICATE_KINDS = {
+    kind.name: kind
+    for kind in (
+        CertificateKind("jwt", "cert_pem", "JWT bearer", connected_apps.generate_certificate_for),
+        CertificateKind(
+            "saml",
+            "saml_idp_cert_pem",
+            "SAML identity provider",
+            connected_apps.generate_saml_idp_certificate_for,
+        ),
+    )
+}
+MAX_CERTIFICATE_UPLOAD = 64 * 1024
+GENERATE = "generate"
+CHOOSE_CERTIFICATE = "Choose which certificate to change."
+CHOOSE_FILE = "Choose a PEM file to upload."
+NOT_PEM = "This is not a PEM-encoded X.509 certificate."
+
+
+class CertificateForm(forms.Form):
+    """Which certificate to change, and how: generated here, or an uploaded PEM file."""
+
+    certificate = forms.ChoiceField(
+        choices=[(name, kind.purpose) for name, kind in CERTIFICATE_KINDS.items()],
+        error_messages={"required": CHOOSE_CERTIFICATE, "invalid_choice": CHOOSE_CERTIFICATE},
+    )
+    action = forms.CharField(required=False)
+    # An empty file is allowed: its empty text clears the certificate, as an emptied box does.
+    certificate_file = forms.FileField(
+        required=False,
+        allow_empty_file=True,
+        error_messages={"invalid": CHOOSE_FILE, "missing": CHOOSE_FILE},
+    )
+
+    @property
+    def kind(self) -> CertificateKind:
+        return CERTIFICATE_KINDS[self.cleaned_data["certificate"]]
+
+    @property
+    def generating(self) -> bool:
+        return self.cleaned_data.get("action") == GENERATE
+
+    @property
+    def first_error(self) -> str:
+        return str(next(iter(self.errors.values()))[0])
+
+    def clean_certificate_file(self) -> str:
+        """The uploaded PEM text, checked; nothing when the certificate is to be generated."""
+        if self.generating:
+            return ""
+        upload = self.cleaned_data.get("certificate_file")
+        if upload is None or upload.size is None or upload.size > MAX_CERTIFICATE_UPLOAD:
+            raise ValidationError(CHOOSE_FILE)
+        try:
+            text: str = upload.read().decode("ascii")
+        except UnicodeDecodeError:
+            raise ValidationError(NOT_PEM) from None
+        if text.strip():
+            try:
+                certificates.load(text.strip() + "\n")
+            except certificates.UnusableCertificate as problem:
+                raise ValidationError(str(problem)) from None
+        return text

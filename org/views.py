@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -27,7 +26,7 @@ from org import (
     rest_api,
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
-from org.forms import AppSettingsForm, NewAppForm, initial_settings
+from org.forms import AppSettingsForm, CertificateForm, NewAppForm, initial_settings
 from org.models import ConnectedApp, DeviceAuthorization, Org, OrgUser
 from org.resource_server import check_bearer
 from org.scopes import API_SCOPES, IDENTITY_SCOPES, describe
@@ -329,10 +328,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
     owner = visitor_id(request.session)
-    try:
-        app = connected_apps.owned_app(client_id, owner=owner)
-    except connected_apps.NotYourApp:
-        raise Http404("No such connected app") from None
+    app = _owned_app(client_id, owner=owner)
     form = AppSettingsForm(request.POST or None, initial=initial_settings(app))
     if request.method == "POST" and form.is_valid():
         try:
@@ -350,6 +346,13 @@ def setup_app(request: HttpRequest, client_id: str) -> HttpResponse:
             status=400 if form.errors else 200,
         )
     )
+
+
+def _owned_app(client_id: str, *, owner: str) -> ConnectedApp:
+    try:
+        return connected_apps.owned_app(client_id, owner=owner)
+    except connected_apps.NotYourApp:
+        raise Http404("No such connected app") from None
 
 
 def _app_page_context(
@@ -382,59 +385,31 @@ class NewKey:
         return "data:application/x-pem-file;base64," + base64.b64encode(self.pem.encode()).decode()
 
 
-_CERTIFICATES: dict[str, tuple[str, str, Callable[..., str]]] = {
-    "jwt": ("cert_pem", "JWT bearer", connected_apps.generate_certificate_for),
-    "saml": (
-        "saml_idp_cert_pem",
-        "SAML identity provider",
-        connected_apps.generate_saml_idp_certificate_for,
-    ),
-}
-MAX_CERTIFICATE_UPLOAD = 64 * 1024
-
-
 @require_POST
 def setup_certificate(request: HttpRequest, client_id: str) -> HttpResponse:
     """Generate a certificate (the private key is shown once), or upload a PEM file."""
     owner = visitor_id(request.session)
-    which = _CERTIFICATES.get(request.POST.get("certificate", ""))
-    try:
-        app = connected_apps.owned_app(client_id, owner=owner)
-    except connected_apps.NotYourApp:
-        raise Http404("No such connected app") from None
-    if which is None:
-        messages.error(request, "Choose which certificate to change.")
-        return redirect("org:setup_app", client_id=app.client_id)
-    field, purpose, generate = which
-    if request.POST.get("action") == "generate":
-        pem = generate(client_id, owner=owner)
+    app = _owned_app(client_id, owner=owner)
+    form = CertificateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form.first_error)
+        return redirect("org:setup_app", client_id=client_id)
+    kind = form.kind
+    if form.generating:
+        pem = kind.generate(client_id, owner=owner)
         app.refresh_from_db()
-        filename = f"{request.POST['certificate']}-private-key.pem"
-        new_key = NewKey(purpose=purpose, pem=pem, filename=filename)
-        form = AppSettingsForm(initial=initial_settings(app))
-        context = _app_page_context(request, owner, app, form, new_key=new_key)
+        new_key = NewKey(purpose=kind.purpose, pem=pem, filename=f"{kind.name}-private-key.pem")
+        settings_form = AppSettingsForm(initial=initial_settings(app))
+        context = _app_page_context(request, owner, app, settings_form, new_key=new_key)
         return _form_page(render(request, "org/setup_app.html", context))
-    problem = _upload_certificate(request, client_id, owner=owner, field=field)
-    if problem:
-        messages.error(request, problem)
-    else:
-        messages.success(request, f"Uploaded the {purpose} certificate.")
-    return redirect("org:setup_app", client_id=client_id)
-
-
-def _upload_certificate(request: HttpRequest, client_id: str, *, owner: str, field: str) -> str:
-    """Stores the uploaded PEM file as the app's certificate; returns "" or what is wrong."""
-    upload = request.FILES.get("certificate_file")
-    if upload is None or upload.size is None or upload.size > MAX_CERTIFICATE_UPLOAD:
-        return "Choose a PEM file to upload."
+    pem_text = form.cleaned_data["certificate_file"]
     try:
-        text = upload.read().decode("ascii")
-        connected_apps.update_connected_app(client_id, owner=owner, **{field: text})
-    except UnicodeDecodeError:
-        return "This is not a PEM-encoded X.509 certificate."
+        connected_apps.update_connected_app(client_id, owner=owner, **{kind.field: pem_text})
     except connected_apps.InvalidSetting as error:
-        return str(error)
-    return ""
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Uploaded the {kind.purpose} certificate.")
+    return redirect("org:setup_app", client_id=client_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -182,6 +182,39 @@ def test_uploading_something_else_is_a_clear_error(client, org, content):
     assert app.cert_pem == ""
 
 
+@pytest.mark.parametrize(
+    "files",
+    [{}, {"certificate_file": SimpleUploadedFile("big.pem", b"A" * (64 * 1024 + 1))}],
+    ids=["no file", "over 64 KiB"],
+)
+def test_an_upload_without_a_usable_file_asks_for_one(client, org, files):
+    app = _my_app(client)
+
+    response = client.post(
+        f"/setup/apps/{app.client_id}/certificate/",
+        {"certificate": "jwt", "action": "upload", **files},
+        follow=True,
+    )
+
+    assert "Choose a PEM file to upload." in response.content.decode()
+    app.refresh_from_db()
+    assert app.cert_pem == ""
+
+
+@pytest.mark.parametrize("action", ["generate", "upload"])
+def test_changing_an_unknown_certificate_asks_which(client, org, action):
+    app = _my_app(client)
+
+    response = client.post(
+        f"/setup/apps/{app.client_id}/certificate/",
+        {"certificate": "tls", "action": action},
+        follow=True,
+    )
+
+    assert "Choose which certificate to change." in response.content.decode()
+    assert "PRIVATE KEY" not in response.content.decode()
+
+
 def test_a_certificate_without_an_rsa_key_is_refused(org):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ec")])
