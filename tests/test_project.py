@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from fnmatch import fnmatch
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -38,19 +39,26 @@ FORBIDDEN_IMPORTS = {
 ADVISOR_DJANGO_MODULES = {"apps.py", "urls.py", "views.py"}
 
 
-def _imported_modules(path, root):
-    """Every module a file imports, at the top or inside a function, absolute or relative."""
+def _imports(path, root):
+    """Every import in a file, at the top or inside a function, absolute or relative: the module
+    it names and the names it takes from that module (`from a import b` may import `a.b`)."""
     tree = ast.parse(path.read_text(), filename=str(path))
     package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            yield from ((alias.name, ()) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                yield ".".join([*base, node.module] if node.module else base)
+                module = ".".join([*base, node.module] if node.module else base)
             else:
-                yield node.module or ""
+                module = node.module or ""
+            yield module, tuple(alias.name for alias in node.names)
+
+
+def _imported_modules(path, root):
+    """Every module a file imports, at the top or inside a function, absolute or relative."""
+    return (module for module, _names in _imports(path, root))
 
 
 def _boundary_breaches(room, forbidden, *, skip=frozenset(), root=BASE_DIR):
@@ -123,6 +131,92 @@ def test_no_view_function_is_over_the_house_limit():
                     too_long[f"{path.relative_to(BASE_DIR)}:{node.name}"] = lines
 
     assert too_long == {}
+
+
+# Every module is imported by another (entry points aside). Strings count as imports, since
+# ROOT_URLCONF, WSGI_APPLICATION, include("org.urls") and handler500 name modules that Django
+# imports. What nothing names in the code: the settings the process runs with, the ASGI entry
+# point an ASGI server is given, and what Django finds in each installed app by convention.
+APP_MODULES_LOADED_BY_NAME = ("apps", "models", "admin", "management.commands.*", "templatetags.*")
+
+
+def _loaded_by_name():
+    from django.conf import settings
+
+    yield from (settings.SETTINGS_MODULE, "config.asgi")
+    for app in settings.INSTALLED_APPS:
+        if app.split(".")[0] in CODE_ROOMS:
+            yield from (f"{app}.{module}" for module in APP_MODULES_LOADED_BY_NAME)
+
+
+def _module_name(path, root):
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _names_used(path, root, rooms):
+    """Every module name in the rooms that a file imports or may import, or holds as a string."""
+    names = []
+    for module, taken in _imports(path, root):
+        names += [module, *(f"{module}.{name}" for name in taken)]
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.append(node.value)
+    return {name for name in names if name.split(".")[0] in rooms}
+
+
+def _modules_imported_by_nothing(loaded_by_name, *, root=BASE_DIR, rooms=CODE_ROOMS):
+    files = [path for room in rooms for path in sorted((root / room).rglob("*.py"))]
+    # Migrations may import a module (a field's default); nothing imports a migration.
+    modules = [_module_name(path, root) for path in files if "migrations" not in path.parts]
+    used = [
+        (_module_name(path, root), name)
+        for path in files
+        for name in _names_used(path, root, rooms)
+    ]
+    used += [
+        ("django", module)
+        for module in modules
+        if any(fnmatch(module, pattern) for pattern in loaded_by_name)
+    ]
+    for module in modules:
+        # A package runs when any module in it does; no module counts as its own user.
+        if not any(
+            user != module and (name == module or name.startswith(module + "."))
+            for user, name in used
+        ):
+            yield module
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="config.org_paths and config.text are imported by nothing yet (issue 11 §5 moves "
+    "their users to them); remove this mark when they are",
+)
+def test_every_module_is_imported_by_another_or_loaded_by_name():
+    assert list(_modules_imported_by_nothing(list(_loaded_by_name()))) == []
+
+
+def test_unused_module_check_sees_from_imports_strings_and_migrations(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/apps.py": 'URLCONF = "app.urls"\n',
+        "app/urls.py": "def late():\n    from .views import page\n",
+        "app/views.py": "from app import forms\n",
+        "app/forms.py": "",
+        "app/defaults.py": "",
+        "app/migrations/0001_initial.py": "import app.defaults\n",
+        "app/unused.py": "import app.unused\n",
+        "app/island/__init__.py": "",
+        "app/island/lonely.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+    unused = _modules_imported_by_nothing(["app.apps"], root=tmp_path, rooms=("app",))
+
+    assert list(unused) == ["app.island", "app.island.lonely", "app.unused"]
 
 
 def test_no_pending_migrations(db):
