@@ -157,6 +157,10 @@ class HttpExchange:
     def location(self) -> str | None:
         return self.header("Location")
 
+    def request_form(self) -> dict[str, str]:
+        """The form fields the request carried (empty for a request without a form body)."""
+        return dict(parse_qsl(self.request_body, keep_blank_values=True))
+
     def json_body(self) -> dict[str, Any]:
         try:
             data = json.loads(self.response_body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -419,6 +420,29 @@ def _save(run: FlowRun, step: Step, result: StepResult) -> FlowRun | Problem:
     return fresh
 
 
+def _perform(step: Step, ctx: StepContext) -> StepResult:
+    """What the step built, sent once over the run's transport, and what the step read from it."""
+    built = step.build(ctx)
+    if isinstance(built, StepResult):
+        return built
+    if step.read is None:
+        raise TypeError(f"The {step.slug} step built a request it cannot read the answer to.")
+    if step.wait_before is not None:
+        time.sleep(step.wait_before(ctx))
+    return step.read(ctx, ctx.transport.send(built))
+
+
+def _request_to_break(step: Step, ctx: StepContext) -> OutgoingRequest | None:
+    """The request a fault tampers with: what the step would send now, built as it builds it."""
+    built = step.build(ctx)
+    if isinstance(built, OutgoingRequest):
+        return built
+    if step.kind == "browser" and built.browser_url:
+        # The person's browser would go there; Break it sends the same request from here.
+        return OutgoingRequest.get(built.browser_url).with_header("Accept", "text/html")
+    return None
+
+
 def perform_step(
     run: FlowRun,
     slug: str,
@@ -442,7 +466,7 @@ def perform_step(
         return ctx
     # Deliberately no transaction.atomic() here: the org handles the request in-process and
     # must commit on its own, as it would for any other client.
-    return _save(run, card.step, card.step.run(ctx))
+    return _save(run, card.step, _perform(card.step, ctx))
 
 
 def break_step(
@@ -481,7 +505,7 @@ def break_step(
         request = OutgoingRequest.replaying(sent[0]) if sent else None
         attempt = Attempt(ctx, request, card.result)
     else:
-        attempt = Attempt(ctx, card.step.prepare(ctx) if card.step.prepare else None)
+        attempt = Attempt(ctx, _request_to_break(card.step, ctx))
     result = fault.run(attempt)
     entry = {"step": slug, "fault": fault.slug, "result": transcript.dump(result)}
     updated = FlowRun.objects.filter(pk=run.pk, version=run.version).update(
@@ -523,4 +547,4 @@ def receive_callback(
     if card is None or card.state != "waiting":
         return Problem("This run has already received its redirect.", run)
     context = _context(run, transport, received=received, received_exchange=received_exchange)
-    return _save(run, card.step, card.step.run(context))
+    return _save(run, card.step, _perform(card.step, context))

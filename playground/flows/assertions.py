@@ -126,7 +126,8 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
     key is kept in the run, as practice data, for the step that signs.
     """
 
-    def run(ctx: StepContext) -> StepResult:
+    def build(ctx: StepContext) -> StepResult:
+        # Nothing goes over OAuth: the change is made in the org's Setup, as an admin would.
         if ctx.setup is None:
             return StepResult("error", "Only the built-in org's practice apps take a certificate.")
         certificate, key = ctx.inputs.get("certificate", ""), ctx.inputs.get("private_key", "")
@@ -168,7 +169,7 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
         "Leave the boxes empty to have a key pair made for you, or paste a certificate and "
         "its key (practice keys only).",
         why=why,
-        run=run,
+        build=build,
         button="Add the certificate",
         inputs=(
             Input(

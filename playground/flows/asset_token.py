@@ -32,7 +32,7 @@ from playground.flows.base import (
 from playground.flows.faults import WRONG_CLIENT_SECRET, judge, request_fault
 from playground.flows.guide import guide_for
 from playground.inspector import Check, Expected, JwkKey, inspect_jwt
-from playground.steps.answers import TOKEN_SECRETS, failed, fetch_jwks, nothing_to_send, shorten
+from playground.steps.answers import TOKEN_SECRETS, failed, nothing_to_send, org_keys, shorten
 from playground.steps.resource import API_VERSION
 from playground.steps.token import token_request_step
 
@@ -92,10 +92,16 @@ def sign_actor_token(claims: dict[str, Any], key: ec.EllipticCurvePrivateKey) ->
     return jwt.encode(claims, key, algorithm="ES256", headers={"typ": "JWT"})
 
 
-def _find_asset(ctx: StepContext) -> StepResult:
+def _asset_query(ctx: StepContext) -> OutgoingRequest | StepResult:
+    if problem := nothing_to_send(ctx, "access_token"):
+        return problem
     base = ctx.values.get("instance_url") or ctx.base_url
     url = f"{base}/services/data/{API_VERSION}/query?q={quote(ASSET_QUERY)}"
-    exchange = ctx.transport.send(OutgoingRequest.get(url, bearer=ctx.values["access_token"]))
+    return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
+
+
+def _sign_for_asset(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+    """The Asset the query found becomes the device, which signs its actor token."""
     records = exchange.json_body().get("records") if exchange.ok else None
     if not isinstance(records, list) or not records or not isinstance(records[0], dict):
         return StepResult(
@@ -147,11 +153,6 @@ def _find_asset(ctx: StepContext) -> StepResult:
 
 
 def actor_token_step() -> Step:
-    def run(ctx: StepContext) -> StepResult:
-        if problem := nothing_to_send(ctx, "access_token"):
-            return problem
-        return _find_asset(ctx)
-
     return Step(
         slug="actor-token",
         title="Name the device's asset and sign the actor token",
@@ -167,7 +168,8 @@ def actor_token_step() -> Step:
         why="The actor token is the device speaking for itself. Because it carries cnf.jwk, "
         "the org will check the signature against that key, and the asset token it issues "
         "will name the same key: only the holder of the private key can use it.",
-        run=run,
+        build=_asset_query,
+        read=_sign_for_asset,
         salesforce=(
             "Salesforce matches the Asset claim against an Asset record in the org; this org "
             "accepts its Id, its SerialNumber or its Name.",
@@ -182,9 +184,9 @@ def actor_token_step() -> Step:
 # The exchange -------------------------------------------------------------------------------
 
 
-def _exchange_request(ctx: StepContext) -> OutgoingRequest | None:
-    if nothing_to_send(ctx, *EXCHANGED):
-        return None
+def _exchange_request(ctx: StepContext) -> OutgoingRequest | StepResult:
+    if problem := nothing_to_send(ctx, *EXCHANGED):
+        return problem
     # RFC 8693 §2.1. Salesforce's asset token request carries no client credentials: the
     # subject token already names the app.
     return OutgoingRequest.form(
@@ -200,11 +202,7 @@ def _exchange_request(ctx: StepContext) -> OutgoingRequest | None:
 
 
 def exchange_step(*, faults: tuple[Fault, ...]) -> Step:
-    def run(ctx: StepContext) -> StepResult:
-        request = _exchange_request(ctx)
-        if request is None:
-            return nothing_to_send(ctx, *EXCHANGED) or StepResult("error", "Nothing to send.")
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the token exchange")
         body = exchange.json_body()
@@ -245,13 +243,13 @@ def exchange_step(*, faults: tuple[Fault, ...]) -> Step:
         why="Token exchange turns what the device holds into a narrower, shorter token: it "
         "names the person as sub, the device in act, the asset, and the device's key in cnf, "
         "and it dies after a minute.",
-        run=run,
+        build=_exchange_request,
+        read=read,
         salesforce=(
             "This is the one Salesforce token response known to include expires_in (60).",
             "Salesforce answers token_type Bearer; RFC 8693 §2.2.1 would also allow N_A for a "
             "token that is not an access token.",
         ),
-        prepare=_exchange_request,
         faults=faults,
     )
 
@@ -300,10 +298,11 @@ def _asset_checks(claims: dict[str, Any], ctx: StepContext) -> tuple[Check, ...]
 
 
 def verify_step() -> Step:
-    def run(ctx: StepContext) -> StepResult:
-        if problem := nothing_to_send(ctx, "asset_token"):
-            return problem
-        key_set, keys = fetch_jwks(ctx.transport, ctx.urls.jwks)
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        return nothing_to_send(ctx, "asset_token") or OutgoingRequest.get(ctx.urls.jwks)
+
+    def read(ctx: StepContext, keys: HttpExchange) -> StepResult:
+        key_set = org_keys(keys)
         if not keys.ok:
             return StepResult(
                 "error", f"The org's keys could not be fetched: {keys.problem}", (keys,)
@@ -342,7 +341,8 @@ def verify_step() -> Step:
         why="Anyone can check an asset token without calling the org for each one: the "
         "signature and the 60-second expiry do the work. That is why it must be short-lived "
         "and bound to the device's key.",
-        run=run,
+        build=build,
+        read=read,
         button="Verify it",
     )
 

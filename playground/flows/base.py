@@ -255,8 +255,21 @@ class Input:
     max_length: int = 256
 
 
+# What a step makes before anything goes over the wire: the request for the runner to send, or
+# the step's result at once when it sends nothing (a browser step's link, a callback's checks,
+# a Setup change, an earlier value it lacks).
+Build = Callable[[StepContext], OutgoingRequest | StepResult]
+# What the step makes of the exchange the runner had: the step's result.
+Read = Callable[[StepContext, HttpExchange], StepResult]
+
+
 @dataclass(frozen=True)
 class Step:
+    """One message of a flow. It builds its request and reads the answer; the runner sends it.
+
+    Faults start from the same `build`, so what Break it tampers with is what the step sends.
+    """
+
     slug: str
     title: str
     kind: StepKind
@@ -264,11 +277,12 @@ class Step:
     arrows: tuple[Arrow, ...]
     summary: str  # shown before the step runs: what it will do
     why: str  # shown after: what just happened and why it matters
-    run: Callable[[StepContext], StepResult]
+    build: Build
+    read: Read | None = None  # None: `build` never returns a request
+    # Seconds the runner waits before sending (a poll keeping its interval); faults never wait.
+    wait_before: Callable[[StepContext], float] | None = None
     salesforce: tuple[str, ...] = ()  # where Salesforce departs from the RFC here
     button: str = "Send it"
-    # The request this step would send now, for faults to tamper with (None: nothing to send).
-    prepare: Callable[[StepContext], OutgoingRequest | None] | None = None
     faults: tuple[Fault, ...] = ()
     needs_endpoint: str = ""  # an Endpoints field this step cannot run without
     inputs: tuple[Input, ...] = ()

@@ -131,17 +131,14 @@ def _panel(ctx: StepContext, assertion: str, title: str) -> JwtPanel:
     return JwtPanel(title, verdict)
 
 
-def _prepare(ctx: StepContext) -> OutgoingRequest | None:
-    if missing_pair(ctx, message=NO_PAIR):
-        return None
+def _build(ctx: StepContext) -> OutgoingRequest | StepResult:
+    if problem := missing_pair(ctx, message=NO_PAIR):
+        return problem
     return _post(ctx, _sign(ctx, claims_of(ctx)))
 
 
-def _run(ctx: StepContext) -> StepResult:
-    if problem := missing_pair(ctx, message=NO_PAIR):
-        return problem
-    assertion = _sign(ctx, claims_of(ctx))
-    exchange = ctx.transport.send(_post(ctx, assertion))
+def _read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+    assertion = exchange.request_form().get("assertion", "")
     shown: tuple[Artefact, ...] = (
         _panel(ctx, assertion, "The assertion you signed (RS256), checked with the certificate"),
         certificate_facts(ctx.values[CERTIFICATE], title="The certificate the org checks it with"),
@@ -316,7 +313,8 @@ TOKEN_STEP = Step(
     "holds, checked aud and exp, and found that the user named in sub was pre-authorized. "
     "The private key never left the server that signed: the org only ever had the "
     "certificate, so nothing the org stores could be used to sign in as the app.",
-    run=_run,
+    build=_build,
+    read=_read,
     salesforce=(
         "Salesforce wants exp no more than about 3 minutes ahead and answers an exp out of "
         "range with “expired authorization code”; RFC 7523 sets no such limit.",
@@ -325,7 +323,6 @@ TOKEN_STEP = Step(
         "The answer has no refresh_token, and may lack issued_at and signature.",
     ),
     button="Sign and send",
-    prepare=_prepare,
     faults=(
         EXPIRED,
         UNSIGNED,

@@ -16,7 +16,7 @@ from signxml.algorithms import CanonicalizationMethod
 from signxml.signer import XMLSigner
 
 from pki import certificates
-from playground.exchange import OutgoingRequest
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.artefacts import (
     Artefact,
     Parameters,
@@ -87,7 +87,7 @@ def new_id() -> str:
     return "_" + secrets.token_hex(16)
 
 
-def build(
+def unsigned_assertion(
     ctx: StepContext,
     *,
     ident: str,
@@ -143,6 +143,13 @@ def sign(ctx: StepContext, assertion: etree._Element) -> etree._Element:
 def encode(document: etree._Element) -> str:
     # RFC 7522 §2.1: base64url, and padding may be left out.
     return base64.urlsafe_b64encode(etree.tostring(document)).rstrip(b"=").decode("ascii")
+
+
+def decode(encoded: str) -> etree._Element:
+    """The assertion a request carried, as `encode` made it (no entities, no network)."""
+    data = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(data, parser=parser)
 
 
 def _post(ctx: StepContext, document: etree._Element) -> OutgoingRequest:
@@ -260,14 +267,15 @@ def _facts(root: etree._Element, encoded: str) -> Parameters:
 NO_PAIR = "No identity provider certificate yet: the first step makes one."
 
 
-def _run(ctx: StepContext) -> StepResult:
+def _build(ctx: StepContext) -> OutgoingRequest | StepResult:
     if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
-    ident = new_id()
-    signed = sign(ctx, build(ctx, ident=ident))
-    request = _post(ctx, signed)
-    exchange = ctx.transport.send(request)
-    encoded = dict(request.form_fields())["assertion"]
+    return _post(ctx, sign(ctx, unsigned_assertion(ctx, ident=new_id())))
+
+
+def _read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+    encoded = exchange.request_form().get("assertion", "")
+    signed = decode(encoded)
     shown: tuple[Artefact, ...] = (
         _document("The signed assertion, as the identity provider made it", signed),
         _facts(signed, encoded),
@@ -277,7 +285,7 @@ def _run(ctx: StepContext) -> StepResult:
         ),
     )
     result = token_result(exchange, shown=shown)
-    return replace(result, remember=(*result.remember, ("assertion_id", ident)))
+    return replace(result, remember=(*result.remember, ("assertion_id", str(signed.get("ID")))))
 
 
 # Break it ---------------------------------------------------------------------------------------
@@ -305,11 +313,11 @@ def _wrapped(attempt: Attempt) -> StepResult:
     ctx = attempt.ctx
     if problem := missing_pair(ctx, message=NO_PAIR):
         return problem
-    genuine = sign(ctx, build(ctx, ident=new_id()))
+    genuine = sign(ctx, unsigned_assertion(ctx, ident=new_id()))
     signature = genuine.find(f"{{{DS_NS}}}Signature")
     assert signature is not None  # signxml filled in the placeholder
     genuine.remove(signature)
-    forged = build(ctx, ident=new_id(), name_id=ATTACKER_USER)
+    forged = unsigned_assertion(ctx, ident=new_id(), name_id=ATTACKER_USER)
     placeholder = forged.find(f"{{{DS_NS}}}Signature")
     assert placeholder is not None
     # XML signature wrapping: the genuine assertion rides inside the signature, still signed,
@@ -325,7 +333,7 @@ def _replayed_id(attempt: Attempt) -> StepResult:
         return problem
     if not ctx.values.get("assertion_id"):
         return StepResult("error", "No assertion has been swapped yet, so there is no id to reuse.")
-    signed = sign(ctx, build(ctx, ident=ctx.values["assertion_id"]))
+    signed = sign(ctx, unsigned_assertion(ctx, ident=ctx.values["assertion_id"]))
     return _sent(ctx, signed, _facts(signed, encode(signed)))
 
 
@@ -360,7 +368,7 @@ EXPIRED = Fault(
         "minutes, and keep its clock synchronised.",
     ),
     run=_signed_fault(
-        lambda ctx: build(
+        lambda ctx: unsigned_assertion(
             ctx,
             ident=new_id(),
             issued=datetime.now(UTC) - timedelta(minutes=15),
@@ -381,7 +389,7 @@ WRONG_RECIPIENT = Fault(
         "identity provider's settings for this app.",
     ),
     run=_signed_fault(
-        lambda ctx: build(ctx, ident=new_id(), recipient=ATTACKER_RECIPIENT),
+        lambda ctx: unsigned_assertion(ctx, ident=new_id(), recipient=ATTACKER_RECIPIENT),
     ),
 )
 
@@ -418,7 +426,8 @@ TOKEN_STEP = Step(
     "every value from the element that signature covers, matched Issuer, Audience and "
     "Recipient, checked NotOnOrAfter, remembered the ID so it cannot be used again, and "
     "found the user pre-authorized. The app never had a password for the user.",
-    run=_run,
+    build=_build,
+    read=_read,
     salesforce=(
         "Salesforce takes RSA-SHA256 or RSA-SHA1 signatures; prefer SHA-256.",
         "Salesforce also keeps an older form of this flow: grant_type=assertion with "

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.base import ORG_PATHS, StepContext, StepResult
-from playground.inspector import (
-    JwksKey,
-)
+from playground.inspector import JwksKey
 
 JWKS = ORG_PATHS["jwks"]
 TOKEN_SECRETS = frozenset({"access_token", "refresh_token", "id_token", "code"})
@@ -14,10 +12,15 @@ TOKEN_SECRETS = frozenset({"access_token", "refresh_token", "id_token", "code"})
 TOKEN_FIELDS = ("access_token", "refresh_token", "id_token", "instance_url", "id", "issued_at")
 
 
+def org_keys(exchange: HttpExchange) -> JwksKey:
+    """The signing keys the org published (RFC 7517 §5), from the exchange that fetched them."""
+    return JwksKey(exchange.json_body(), origin="the org's JWKS")
+
+
 def fetch_jwks(transport: Transport, url: str) -> tuple[JwksKey, HttpExchange]:
-    """The org's published signing keys (RFC 7517 §5), fetched like any client would."""
+    """The org's published signing keys, fetched like any client would."""
     exchange = transport.send(OutgoingRequest.get(url))
-    return JwksKey(exchange.json_body(), origin="the org's JWKS"), exchange
+    return org_keys(exchange), exchange
 
 
 def shorten(value: str) -> str:
@@ -31,7 +34,15 @@ def failed(exchange: HttpExchange, *, doing: str) -> StepResult:
     )
 
 
+def refusal_expected(exchange: HttpExchange, *, if_accepted: str) -> StepResult:
+    """A step that shows a rule: the server's refusal is the lesson, its acceptance a failure."""
+    if exchange.ok:
+        return StepResult("error", if_accepted, exchanges=(exchange,))
+    return StepResult("ok", f"Refused, as it should be: {exchange.problem}", exchanges=(exchange,))
+
+
 def nothing_to_send(ctx: StepContext, *names: str) -> StepResult | None:
+    """The step's result when an earlier step did not give it the values it sends; else None."""
     missing = [name for name in names if not ctx.values.get(name)]
     if not missing:
         return None
@@ -40,8 +51,3 @@ def nothing_to_send(ctx: StepContext, *names: str) -> StepResult | None:
         f"Nothing to send: an earlier step did not produce {' or '.join(missing)}. "
         "Start a new run to try again.",
     )
-
-
-def not_sent(ctx: StepContext, *names: str) -> StepResult:
-    """Why a step's `prepare` gave no request: the earlier value it lacks."""
-    return nothing_to_send(ctx, *names) or StepResult("error", "Nothing to send.")

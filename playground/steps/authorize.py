@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
-from playground.exchange import OutgoingRequest
 from playground.flows.artefacts import (
     Artefact,
     Callout,
@@ -60,12 +59,8 @@ def authorize_step(
     def link(ctx: StepContext, values: Mapping[str, str]) -> str:
         return f"{ctx.urls.authorization}?{urlencode(values, quote_via=quote)}"
 
-    def prepare(ctx: StepContext) -> OutgoingRequest:
-        # What the browser would send; Break it sends it from here instead.
-        request = OutgoingRequest.get(link(ctx, request_values(ctx)[0]))
-        return request.with_header("Accept", "text/html")
-
-    def run(ctx: StepContext) -> StepResult:
+    def build(ctx: StepContext) -> StepResult:
+        # Nothing to send: the person's browser goes to `browser_url` (Break it sends it).
         values, proof = request_values(ctx)
         remember = [("state", values["state"]), ("redirect_uri", ctx.redirect_uri)]
         artefacts: list[Artefact] = []
@@ -98,10 +93,9 @@ def authorize_step(
         "browser there. Nothing secret travels in it: the person signs in at the org, never "
         "in the app.",
         why=why,
-        run=run,
+        build=build,
         salesforce=salesforce,
         button="Prepare the request",
-        prepare=prepare,
         faults=faults,
     )
 
@@ -130,7 +124,7 @@ def _callback_checks(ctx: StepContext) -> tuple[Check, ...]:
 def code_callback_step(
     *, why: str, salesforce: tuple[str, ...] = (), faults: tuple[Fault, ...] = ()
 ) -> Step:
-    def run(ctx: StepContext) -> StepResult:
+    def read_redirect(ctx: StepContext) -> StepResult:
         exchanges = (ctx.received_exchange,) if ctx.received_exchange else ()
         checks = _callback_checks(ctx)
         table = parameters(
@@ -169,14 +163,14 @@ def code_callback_step(
         summary="After sign-in and consent the org redirects the browser to the app's "
         "callback URL with a one-time code. The app checks state and iss before trusting it.",
         why=why,
-        run=run,
+        build=read_redirect,
         salesforce=salesforce,
         faults=faults,
     )
 
 
 def fragment_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Step:
-    def run(ctx: StepContext) -> StepResult:
+    def read_fragment(ctx: StepContext) -> StepResult:
         received = ctx.received
         checks = _callback_checks(ctx)
         warning = Callout(
@@ -227,6 +221,6 @@ def fragment_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Ste
         summary="The org redirects the browser to the callback with the tokens after the #. "
         "Browsers never send that part to a server, so a script on the page reads it.",
         why=why,
-        run=run,
+        build=read_fragment,
         salesforce=salesforce,
     )

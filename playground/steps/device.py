@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from playground.exchange import OutgoingRequest
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.artefacts import (
     Callout,
     parameters,
@@ -13,7 +13,6 @@ from playground.flows.base import Arrow, Fault, Step, StepContext, StepResult
 from playground.steps.answers import (
     TOKEN_FIELDS,
     failed,
-    not_sent,
     nothing_to_send,
     shorten,
 )
@@ -39,7 +38,7 @@ def device_authorization_step(
     """RFC 8628 §3.1 at the device authorization endpoint or, in Salesforce's shape, a POST
     to the token endpoint with response_type=device_code (same answer)."""
 
-    def prepare(ctx: StepContext) -> OutgoingRequest:
+    def build(ctx: StepContext) -> OutgoingRequest:
         wanted = ctx.scope or scope
         if salesforce_shape:
             return ctx.client_form(
@@ -47,8 +46,7 @@ def device_authorization_step(
             )
         return ctx.client_form(ctx.urls.device_authorization, {"scope": wanted})
 
-    def run(ctx: StepContext) -> StepResult:
-        exchange = ctx.transport.send(prepare(ctx))
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the device authorization request")
         body = exchange.json_body()
@@ -122,14 +120,22 @@ def device_authorization_step(
         summary="The device, which has no good browser, asks the server for two codes: a "
         "secret one to poll with, and a short one for a person to type elsewhere.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=salesforce,
         button="Ask for the codes",
-        prepare=prepare,
         faults=faults,
         # The org answers at fixed paths; an external server must have published the endpoint.
         needs_endpoint="" if salesforce_shape else "device_authorization",
     )
+
+
+def _interval(ctx: StepContext) -> int:
+    return int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
+
+
+def _last_poll(ctx: StepContext) -> float:
+    return float(ctx.values.get("device_last_poll") or 0)
 
 
 def device_poll_step(
@@ -149,24 +155,19 @@ def device_poll_step(
         (SALESFORCE_DEVICE_GRANT, "code") if salesforce_shape else (DEVICE_GRANT, "device_code")
     )
 
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, "device_code"):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, "device_code"):
+            return problem
         data = {"grant_type": grant, parameter: ctx.values["device_code"]}
         return ctx.client_form(ctx.urls.token, data)
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, "device_code")
-        interval = int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
-        last = float(ctx.values.get("device_last_poll") or 0)
+    def wait_before(ctx: StepContext) -> float:
         # RFC 8628 §3.5: wait at least `interval` seconds between polls.
-        wait_for = last + interval - time.time()
-        if wait and wait_for > 0:
-            time.sleep(min(wait_for, MAX_POLL_WAIT))
-        on_time = time.time() - last >= interval
-        exchange = ctx.transport.send(request)
+        return min(max(_last_poll(ctx) + _interval(ctx) - time.time(), 0), MAX_POLL_WAIT)
+
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+        interval = _interval(ctx)
+        on_time = time.time() - _last_poll(ctx) >= interval
         remember = [("device_last_poll", str(time.time()))]
         body = exchange.json_body()
         error = body.get("error")
@@ -230,9 +231,10 @@ def device_poll_step(
         summary="While the person approves on another screen, the device asks the token "
         "endpoint every few seconds whether the user code has been approved yet.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
+        wait_before=wait_before if wait else None,
         salesforce=salesforce,
         button="Poll now",
-        prepare=prepare,
         faults=faults,
     )

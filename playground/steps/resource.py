@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from playground.exchange import OutgoingRequest
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.artefacts import (
     RESPONSE_MEANINGS,
     Checks,
@@ -24,8 +24,8 @@ from playground.inspector import (
 from playground.steps.answers import (
     TOKEN_SECRETS,
     failed,
-    not_sent,
     nothing_to_send,
+    refusal_expected,
     shorten,
 )
 
@@ -56,28 +56,17 @@ def api_step(
     "in the Authorization header.",
     faults: tuple[Fault, ...] = (),
 ) -> Step:
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, "access_token"):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, "access_token"):
+            return problem
         base = ctx.values.get("instance_url") or ctx.base_url
         url = f"{base}/services/data/{API_VERSION}/query?q={quote(API_QUERY)}"
         return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, "access_token")
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if expect_refusal:
-            if exchange.ok:
-                return StepResult(
-                    "error",
-                    "The API still accepted the token. A revoked token must stop working.",
-                    exchanges=(exchange,),
-                )
-            return StepResult(
-                "ok", f"Refused, as it should be: {exchange.problem}", exchanges=(exchange,)
-            )
+            accepted = "The API still accepted the token. A revoked token must stop working."
+            return refusal_expected(exchange, if_accepted=accepted)
         if not exchange.ok:
             return failed(exchange, doing="the API call")
         body = exchange.json_body()
@@ -98,7 +87,8 @@ def api_step(
         ),
         summary=summary,
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "The REST API answers a bad token with a JSON list, "
             '[{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}], '
@@ -109,22 +99,17 @@ def api_step(
             "The API lives at the instance_url from the token response, not at the login "
             "host: a real client must use that value.",
         ),
-        prepare=prepare,
         faults=faults,
     )
 
 
 def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, "access_token"):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, "access_token"):
+            return problem
         return OutgoingRequest.get(ctx.urls.userinfo, bearer=ctx.values["access_token"])
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, "access_token")
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the userinfo request")
         body = exchange.json_body()
@@ -148,24 +133,24 @@ def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         summary="With the access token, the app asks the org for the signed-in person's "
         "profile claims.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "Salesforce's sub is the identity URL (…/id/00D…/005…), not a bare user ID, and "
             "the answer carries Salesforce extras such as organization_id, user_type and urls.",
         ),
-        prepare=prepare,
         faults=faults,
         needs_endpoint="userinfo",
     )
 
 
 def identity_step(*, why: str) -> Step:
-    def run(ctx: StepContext) -> StepResult:
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
         if problem := nothing_to_send(ctx, "access_token", "id"):
             return problem
-        exchange = ctx.transport.send(
-            OutgoingRequest.get(ctx.values["id"], bearer=ctx.values["access_token"])
-        )
+        return OutgoingRequest.get(ctx.values["id"], bearer=ctx.values["access_token"])
+
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the identity request")
         body = exchange.json_body()
@@ -190,7 +175,8 @@ def identity_step(*, why: str) -> Step:
         summary="The token response's id field is a URL. The app fetches it with the token to "
         "learn who the user is and where the org's APIs are.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "The identity URL is Salesforce's own; other servers offer OpenID Connect's "
             "userinfo for the same purpose (this org has both).",
@@ -207,17 +193,13 @@ def introspect_step(
     why: str,
     faults: tuple[Fault, ...] = (),
 ) -> Step:
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, token):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, token):
+            return problem
         data = {"token": ctx.values[token], "token_type_hint": token}
         return ctx.client_form(ctx.urls.introspection, data)
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, token)
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the introspection request")
         body = exchange.json_body()
@@ -253,29 +235,25 @@ def introspect_step(
         summary=f"The app sends the {token.replace('_', ' ')} to the introspection endpoint, "
         "with its own credentials, and asks whether it is live and what it allows.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "Salesforce's introspection answer sets token_type to access_token or "
             "refresh_token (RFC 7662 suggests the RFC 6749 type, like Bearer) and makes sub "
             "the identity URL.",
         ),
-        prepare=prepare,
         faults=faults,
         needs_endpoint="introspection",
     )
 
 
 def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, ...] = ()) -> Step:
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, token):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, token):
+            return problem
         return ctx.client_form(ctx.urls.revocation, {"token": ctx.values[token]})
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, token)
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the revocation")
         return StepResult(
@@ -294,7 +272,8 @@ def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, .
         summary=f"The app tells the org it is done with the {token.replace('_', ' ')}, as on "
         "sign-out or uninstall.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "Salesforce also accepts revocation by GET with ?token= (RFC 7009 allows only "
             "POST), which puts the token in a URL; avoid it.",
@@ -304,16 +283,16 @@ def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, .
             if token == "refresh_token"
             else ()
         ),
-        prepare=prepare,
         faults=faults,
         needs_endpoint="revocation",
     )
 
 
 def discovery_step(*, why: str) -> Step:
-    def run(ctx: StepContext) -> StepResult:
-        url = ctx.urls.discovery or ctx.base_url + ORG_PATHS["discovery"]
-        exchange = ctx.transport.send(OutgoingRequest.get(url))
+    def build(ctx: StepContext) -> OutgoingRequest:
+        return OutgoingRequest.get(ctx.urls.discovery or ctx.base_url + ORG_PATHS["discovery"])
+
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if not exchange.ok:
             return failed(exchange, doing="the discovery request")
         body = exchange.json_body()
@@ -364,7 +343,8 @@ def discovery_step(*, why: str) -> Step:
         summary="Before anything else, the app fetches the org's metadata: where its "
         "endpoints are, where its signing keys are, and which features it supports.",
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=(
             "Real Salesforce leaves grant_types_supported and code_challenge_methods_supported "
             "out of its discovery document, though it supports PKCE; this org lists them.",

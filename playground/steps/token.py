@@ -24,8 +24,8 @@ from playground.steps.answers import (
     TOKEN_SECRETS,
     failed,
     fetch_jwks,
-    not_sent,
     nothing_to_send,
+    refusal_expected,
     shorten,
 )
 
@@ -83,6 +83,25 @@ def token_artefacts(
     return extra, artefacts
 
 
+def read_tokens(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+    """A token response: what came back, checked and explained, and the values later steps use."""
+    if not exchange.ok:
+        return failed(exchange, doing="the token request")
+    extra, artefacts = token_artefacts(ctx, exchange, nonce=ctx.values.get("nonce", ""))
+    body = exchange.json_body()
+    remember = [(name, str(body[name])) for name in TOKEN_FIELDS if body.get(name)]
+    if ctx.values.get("refresh_token") and body.get("refresh_token"):
+        remember.append(("previous_refresh_token", ctx.values["refresh_token"]))
+    got = [name for name in ("access_token", "refresh_token", "id_token") if body.get(name)]
+    return StepResult(
+        "ok",
+        f"The org answered {exchange.status} with {', '.join(got) or 'no tokens'}.",
+        exchanges=(exchange, *extra),
+        artefacts=tuple(artefacts),
+        remember=tuple(remember),
+    )
+
+
 def token_request_step(
     *,
     slug: str,
@@ -104,43 +123,18 @@ def token_request_step(
     With `expect_refusal`, the step demonstrates a rule: a 4xx is the lesson, a 200 a failure.
     """
 
-    def prepare(ctx: StepContext) -> OutgoingRequest | None:
-        if nothing_to_send(ctx, *needs):
-            return None
+    def build(ctx: StepContext) -> OutgoingRequest | StepResult:
+        if problem := nothing_to_send(ctx, *needs):
+            return problem
         data = dict(form or {})
         data.update({name: ctx.values[key] for name, key in fields})
         return ctx.client_form(ctx.urls.token, data, basic=basic_auth, send_secret=send_secret)
 
-    def run(ctx: StepContext) -> StepResult:
-        request = prepare(ctx)
-        if request is None:
-            return not_sent(ctx, *needs)
-        exchange = ctx.transport.send(request)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if expect_refusal:
-            if exchange.ok:
-                return StepResult(
-                    "error",
-                    "The org accepted it. It should not have: " + expect_refusal,
-                    exchanges=(exchange,),
-                )
-            return StepResult(
-                "ok", f"Refused, as it should be: {exchange.problem}", exchanges=(exchange,)
-            )
-        if not exchange.ok:
-            return failed(exchange, doing="the token request")
-        extra, artefacts = token_artefacts(ctx, exchange, nonce=ctx.values.get("nonce", ""))
-        body = exchange.json_body()
-        remember = [(name, str(body[name])) for name in TOKEN_FIELDS if body.get(name)]
-        if ctx.values.get("refresh_token") and body.get("refresh_token"):
-            remember.append(("previous_refresh_token", ctx.values["refresh_token"]))
-        got = [name for name in ("access_token", "refresh_token", "id_token") if body.get(name)]
-        return StepResult(
-            "ok",
-            f"The org answered {exchange.status} with {', '.join(got) or 'no tokens'}.",
-            exchanges=(exchange, *extra),
-            artefacts=tuple(artefacts),
-            remember=tuple(remember),
-        )
+            accepted = "The org accepted it. It should not have: " + expect_refusal
+            return refusal_expected(exchange, if_accepted=accepted)
+        return read_tokens(ctx, exchange)
 
     return Step(
         slug=slug,
@@ -153,9 +147,9 @@ def token_request_step(
         ),
         summary=summary,
         why=why,
-        run=run,
+        build=build,
+        read=read,
         salesforce=salesforce,
-        prepare=prepare,
         faults=faults,
     )
 
@@ -181,8 +175,8 @@ def rotation_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         ),
     )
 
-    def run(ctx: StepContext) -> StepResult:
-        result = inner.run(ctx)
+    def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
+        result = read_tokens(ctx, exchange)
         kept = dict(result.remember)
         old, new = ctx.values.get("refresh_token", ""), kept.get("refresh_token", "")
         if result.outcome != "ok":
@@ -202,4 +196,4 @@ def rotation_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
             result.remember,
         )
 
-    return replace(inner, run=run, faults=faults)
+    return replace(inner, read=read, faults=faults)
