@@ -10,7 +10,7 @@ tokens once, however many requests race (authlib's DeviceCodeGrant never consume
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from org import approvals, throttles
 from org.identity import base_url
 from org.models import ConnectedApp, DeviceAuthorization, OrgUser
+from org.scopes import Scope, describe
 from org.tokens import MAX_TOKEN_LENGTH, digest
 
 # RFC 8628 §6.1: consonants only, so no look-alike characters (0/O, 1/I) and no words;
@@ -186,6 +187,73 @@ def decide(
         if decided and approved:
             approvals.record_approval(user, device.app, device.scope)
     return decided
+
+
+@dataclass(frozen=True)
+class CodeNeeded:
+    """Nothing typed yet, or a code that names no pending device (said as "not valid")."""
+
+    invalid: bool = False
+
+
+@dataclass(frozen=True)
+class TooManyGuesses:
+    """RFC 8628 §5.1: this session or address typed too many wrong codes."""
+
+
+@dataclass(frozen=True)
+class ConfirmationNeeded:
+    """The device found, for the person to allow or deny."""
+
+    device: DeviceAuthorization
+    user_code: str
+    scopes: list[Scope]
+    permitted: bool
+    # Allow was pressed, but the app does not permit this person (invalid_app_access).
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class Decided:
+    device: DeviceAuthorization
+    allowed: bool
+
+
+Verification = CodeNeeded | TooManyGuesses | ConfirmationNeeded | Decided
+
+
+def verify(
+    typed: str,
+    *,
+    user: OrgUser,
+    session_key: str,
+    address: str,
+    approved: bool | None,
+    auth_time: datetime | None,
+) -> Verification:
+    """RFC 8628 §3.3: the signed-in person's typed code looked up, shown for confirmation,
+    and their answer (`approved`, None until they press Allow or Deny) recorded once."""
+    if not typed.strip():
+        return CodeNeeded()
+    found = look_up(typed, session_key=session_key, address=address)
+    if found.throttled:
+        return TooManyGuesses()
+    if found.device is None:
+        return CodeNeeded(invalid=True)
+    device = found.device
+    confirmation = ConfirmationNeeded(
+        device=device,
+        user_code=display(normalise(typed) or ""),
+        scopes=describe(device.scope),
+        permitted=device.app.user_is_permitted(user),
+    )
+    if approved is None:
+        return confirmation
+    if approved and not confirmation.permitted:
+        return replace(confirmation, refused=True)
+    if not decide(device, user=user, approved=approved, auth_time=auth_time):
+        return CodeNeeded(invalid=True)
+    return Decided(device=device, allowed=approved)
 
 
 def note_poll(device: DeviceAuthorization, *, now: datetime) -> bool:

@@ -27,9 +27,9 @@ from org import (
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
 from org.forms import AppSettingsForm, CertificateForm, NewAppForm, initial_settings
-from org.models import ConnectedApp, DeviceAuthorization, Org, OrgUser
+from org.models import ConnectedApp, Org, OrgUser
 from org.resource_server import check_bearer
-from org.scopes import API_SCOPES, IDENTITY_SCOPES, describe
+from org.scopes import API_SCOPES, IDENTITY_SCOPES
 from org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
 from org.server import back_channel_problem, get_server, oauth_error
 from org.visitors import visitor_id
@@ -412,6 +412,9 @@ def setup_certificate(request: HttpRequest, client_id: str) -> HttpResponse:
     return redirect("org:setup_app", client_id=client_id)
 
 
+_DEVICE_DECISIONS = {authorization.ALLOW: True, authorization.DENY: False}
+
+
 @require_http_methods(["GET", "POST"])
 def device_verification(request: HttpRequest) -> HttpResponse:
     """RFC 8628 §3.3: a person signs in, types the code their device shows (or follows the
@@ -424,50 +427,40 @@ def device_verification(request: HttpRequest) -> HttpResponse:
         if typed.strip():
             here += "?" + urlencode({"user_code": typed})
         return _redirect(authorization.login_url(here), after_post=request.method == "POST")
-    context: dict[str, Any] = {"signed_in": user, "typed": typed, "step": "enter"}
-    if not typed.strip():
-        return _device_page(request, context)
-    found = devices.look_up(
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    outcome = devices.verify(
         typed,
+        user=user,
         session_key=visitor_id(request.session),
         address=request.META.get("REMOTE_ADDR", ""),
+        approved=_DEVICE_DECISIONS.get(decision or ""),
+        auth_time=logins.auth_time(request.session),
     )
-    if found.throttled:
-        return _device_page(request, {**context, "step": "throttled"}, status=429)
-    if found.device is None:
-        return _device_page(request, {**context, "invalid": True}, status=400)
-    return _confirm_device(request, context, found.device)
-
-
-def _confirm_device(
-    request: HttpRequest, context: dict[str, Any], device: DeviceAuthorization
-) -> HttpResponse:
-    """The found device shown for confirmation, or the person's Allow or Deny recorded."""
-    user = context["signed_in"]
-    code = devices.normalise(context["typed"]) or ""
-    context.update(
-        step="confirm",
-        device=device,
-        user_code=devices.display(code),
-        scopes=describe(device.scope),
-        permitted=device.app.user_is_permitted(user),
-    )
-    decision = request.POST.get("decision") if request.method == "POST" else None
-    if decision not in {authorization.ALLOW, authorization.DENY}:
-        return _device_page(request, context)
-    allow = decision == authorization.ALLOW
-    if allow and not context["permitted"]:
-        return _device_page(request, context, status=403)
-    if not devices.decide(
-        device, user=user, approved=allow, auth_time=logins.auth_time(request.session)
-    ):
-        return _device_page(request, {**context, "step": "enter", "invalid": True}, status=400)
-    return _device_page(request, {**context, "step": "allowed" if allow else "denied"})
+    return _device_page(request, {"signed_in": user, "typed": typed}, outcome)
 
 
 def _device_page(
-    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+    request: HttpRequest, context: dict[str, Any], outcome: devices.Verification
 ) -> HttpResponse:
+    status = 200
+    match outcome:
+        case devices.CodeNeeded(invalid=invalid):
+            context |= {"step": "enter", "invalid": invalid}
+            status = 400 if invalid else 200
+        case devices.TooManyGuesses():
+            context["step"] = "throttled"
+            status = 429
+        case devices.ConfirmationNeeded():
+            context |= {
+                "step": "confirm",
+                "device": outcome.device,
+                "user_code": outcome.user_code,
+                "scopes": outcome.scopes,
+                "permitted": outcome.permitted,
+            }
+            status = 403 if outcome.refused else 200
+        case devices.Decided(device=device, allowed=allowed):
+            context |= {"step": "allowed" if allowed else "denied", "device": device}
     return _form_page(render(request, "org/device.html", context, status=status))
 
 
