@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from django.test import Client
@@ -52,11 +52,12 @@ class KeyPair:
         return self.certificate.public_bytes(Encoding.PEM).decode()
 
 
-def make_key_pair(common_name: str = "test signer", *, days: int = 30) -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def self_signed(
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, common_name: str, *, days: int = 30
+) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = timezone.now()
-    certificate = (
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -66,7 +67,11 @@ def make_key_pair(common_name: str = "test signer", *, days: int = 30) -> KeyPai
         .not_valid_after(now + timedelta(days=days))
         .sign(key, hashes.SHA256())
     )
-    return KeyPair(private_key=key, certificate=certificate)
+
+
+def make_key_pair(common_name: str = "test signer", *, days: int = 30) -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return KeyPair(private_key=key, certificate=self_signed(key, common_name, days=days))
 
 
 @pytest.fixture(scope="session")

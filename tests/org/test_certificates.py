@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import urlencode
 
 import jwt
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, load_pem_private_key
-from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from org.connected_apps import (
@@ -31,7 +28,7 @@ from org.connected_apps import (
 )
 from org.models import ConnectedApp
 from org.visitors import visitor_id
-from tests.org.conftest import ADA, TOKEN, make_key_pair
+from tests.org.conftest import ADA, TOKEN, make_key_pair, self_signed
 
 KEY_IN_PAGE = re.compile(r'<textarea id="new-private-key"[^>]*>([^<]+)</textarea>')
 
@@ -216,19 +213,7 @@ def test_changing_an_unknown_certificate_asks_which(client, org, action):
 
 
 def test_a_certificate_without_an_rsa_key_is_refused(org):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ec")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    certificate = self_signed(ec.generate_private_key(ec.SECP256R1()), "ec")
 
     with pytest.raises(InvalidSetting, match="RSA"):
         create_connected_app(name="EC", cert_pem=certificate.public_bytes(Encoding.PEM).decode())

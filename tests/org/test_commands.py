@@ -1,42 +1,20 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from org.models import Account, Asset, ConnectedApp, Contact, Org, OrgUser, SigningKey
+from tests.org.conftest import make_key_pair
 
 
 def _run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-def _certificate_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(Encoding.PEM).decode()
 
 
 @pytest.mark.django_db
@@ -67,7 +45,7 @@ def test_seeded_demo_users_sign_in_with_the_demo_password():
 @pytest.mark.django_db
 def test_create_connected_app_prints_json_credentials(tmp_path):
     cert = tmp_path / "cert.pem"
-    cert.write_text(_certificate_pem())
+    cert.write_text(make_key_pair().certificate_pem)
 
     out = _run(
         "create_connected_app",
@@ -110,7 +88,7 @@ def test_create_connected_app_prints_json_credentials(tmp_path):
 @pytest.mark.django_db
 def test_create_connected_app_accepts_every_new_grant_and_the_saml_certificate(tmp_path):
     cert = tmp_path / "idp.pem"
-    cert.write_text(_certificate_pem())
+    cert.write_text(make_key_pair().certificate_pem)
     grants = [
         "urn:ietf:params:oauth:grant-type:jwt-bearer",
         "urn:ietf:params:oauth:grant-type:saml2-bearer",
