@@ -4,15 +4,31 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from playground.differences import SALESFORCE_DIFFERENCES
+from playground.differences import SALESFORCE_DIFFERENCES, difference
 from tests.playground.conftest import watch_page
 
 
 def test_difference_slugs_are_unique_and_kebab_case():
-    slugs = [difference.slug for difference in SALESFORCE_DIFFERENCES]
+    slugs = [row.slug for row in SALESFORCE_DIFFERENCES]
 
     assert len(slugs) == len(set(slugs))
     assert all(slug == slug.lower() and " " not in slug for slug in slugs)
+
+
+@pytest.mark.parametrize("row", SALESFORCE_DIFFERENCES, ids=lambda row: row.slug)
+def test_every_difference_has_a_one_sentence_short_form_for_step_cards(row):
+    assert row.short.endswith(".")
+    assert ". " not in row.short
+    assert len(row.short) <= 200
+
+
+def test_a_difference_is_found_by_its_slug():
+    assert difference("iss-parameter").topic == "iss in authorization responses"
+
+
+def test_an_unknown_difference_slug_is_a_bug_and_raises():
+    with pytest.raises(LookupError, match="no-such-difference"):
+        difference("no-such-difference")
 
 
 @pytest.mark.django_db
@@ -21,9 +37,9 @@ def test_differences_page_lists_every_difference_and_says_which_are_unconfirmed(
 
     body = response.content.decode()
     assert response.status_code == 200
-    for difference in SALESFORCE_DIFFERENCES:
-        assert f'<li id="{difference.slug}">' in body
-    unconfirmed = sum(not difference.confirmed for difference in SALESFORCE_DIFFERENCES)
+    for row in SALESFORCE_DIFFERENCES:
+        assert f'<li id="{row.slug}">' in body
+    unconfirmed = sum(not row.confirmed for row in SALESFORCE_DIFFERENCES)
     assert unconfirmed > 0
     assert body.count("Not confirmed</span>") == unconfirmed
 
