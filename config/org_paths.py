@@ -7,7 +7,8 @@ Python, so both sides may import it without knowing each other.
 
 from __future__ import annotations
 
-API_VERSION = "62.0"  # the newest version the playground's own calls use
+# The newest REST API version the org serves (Winter '25), and the one the playground calls.
+API_VERSION = "62.0"
 
 ORG_PATHS = {
     "authorization": "/services/oauth2/authorize",
@@ -18,7 +19,6 @@ ORG_PATHS = {
     "device_authorization": "/services/oauth2/device/authorize",
     "jwks": "/id/keys",
     "discovery": "/.well-known/openid-configuration",
-    "data": "/services/data/",
 }
 
 

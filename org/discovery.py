@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.org_paths import ORG_PATHS
 from org.connected_apps import DEVICE_CODE, FLOWS, SAML2_BEARER
 from org.identity import base_url
 from org.scopes import SCOPES
@@ -47,14 +48,14 @@ def openid_configuration() -> dict[str, Any]:
     return {
         # OIDC Discovery §4.3: exactly the configured issuer, never the Host header.
         "issuer": base,
-        "authorization_endpoint": f"{base}/services/oauth2/authorize",
-        "token_endpoint": f"{base}/services/oauth2/token",
-        "revocation_endpoint": f"{base}/services/oauth2/revoke",
-        "introspection_endpoint": f"{base}/services/oauth2/introspect",
-        "userinfo_endpoint": f"{base}/services/oauth2/userinfo",
+        "authorization_endpoint": base + ORG_PATHS["authorization"],
+        "token_endpoint": base + ORG_PATHS["token"],
+        "revocation_endpoint": base + ORG_PATHS["revocation"],
+        "introspection_endpoint": base + ORG_PATHS["introspection"],
+        "userinfo_endpoint": base + ORG_PATHS["userinfo"],
         # RFC 8628 §4; real Salesforce starts the device flow at the token endpoint instead.
-        "device_authorization_endpoint": f"{base}/services/oauth2/device/authorize",
-        "jwks_uri": f"{base}/id/keys",
+        "device_authorization_endpoint": base + ORG_PATHS["device_authorization"],
+        "jwks_uri": base + ORG_PATHS["jwks"],
         "response_types_supported": ["code", "token", "token id_token"],
         "response_modes_supported": ["query", "fragment"],
         "subject_types_supported": ["public"],

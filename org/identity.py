@@ -13,8 +13,6 @@ from django.conf import settings
 from org import keys
 from org.models import OrgUser
 
-API_VERSION = "62.0"
-
 
 def base_url() -> str:
     # The issuer and every URL the org hands out: configured, never the Host header

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from config.org_paths import API_VERSION
 from org import soql
-from org.identity import API_VERSION
 from org.models import Account, Asset, Contact, Org
 
 VERSIONS = (("Spring '24", "60.0"), ("Summer '24", "61.0"), ("Winter '25", API_VERSION))

@@ -2,27 +2,22 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from config.org_paths import route
 from org import views
 
 app_name = "org"
 
 # Salesforce's paths, so what works here works against a real org.
 urlpatterns = [
-    path("services/oauth2/authorize", views.authorize, name="authorize"),
-    path("services/oauth2/token", views.token, name="token"),
-    path(
-        "services/oauth2/device/authorize",
-        views.device_authorization,
-        name="device_authorization",
-    ),
-    path("services/oauth2/revoke", views.revoke, name="revoke"),
-    path("services/oauth2/introspect", views.introspect, name="introspect"),
-    path("services/oauth2/userinfo", views.userinfo, name="userinfo"),
-    path("id/keys", views.jwks, name="jwks"),
+    path(route("authorization"), views.authorize, name="authorize"),
+    path(route("token"), views.token, name="token"),
+    path(route("device_authorization"), views.device_authorization, name="device_authorization"),
+    path(route("revocation"), views.revoke, name="revoke"),
+    path(route("introspection"), views.introspect, name="introspect"),
+    path(route("userinfo"), views.userinfo, name="userinfo"),
+    path(route("jwks"), views.jwks, name="jwks"),
     path("id/<str:org_id>/<str:user_id>", views.identity_service, name="identity_service"),
-    path(
-        ".well-known/openid-configuration", views.openid_configuration, name="openid_configuration"
-    ),
+    path(route("discovery"), views.openid_configuration, name="openid_configuration"),
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("setup/", views.setup, name="setup"),
