@@ -201,8 +201,8 @@ SALESFORCE_DIFFERENCES: tuple[Difference, ...] = (
         "fields such as organization_id, user_type and urls.",
         "sub is the identity URL (…/id/00D…/005…), and the answer adds user_id, organization_id, "
         "user_type, urls and other Salesforce fields.",
-        "OIDC Core §5.1: sub is any locally unique identifier that is never reassigned; §5.3.2 "
-        "lets a server add claims.",
+        "OIDC Core §2: sub is any identifier that is locally unique and never reassigned; "
+        "§5.1.2 lets a server add claims of its own.",
         "Answers in Salesforce's shape; the ID token's sub is the identity URL too.",
         "salesforce",
         True,
