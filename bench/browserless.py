@@ -1,14 +1,16 @@
-"""Sign in and consent on the org's pages over plain HTTP, as a browser would.
+"""Sign in, consent and create apps on the org's pages over plain HTTP, as a browser would.
 
-The multi-process test, the flow benchmark and the training-room load test all need a
-person to log in and click Allow; this module reads the real forms (fields, hidden inputs,
-CSRF token) and submits them, so it breaks if the pages stop working for people.
+The multi-process test, the race tests, the flow benchmark, the training-room load test and
+the OIDC client check all need a person to log in and click Allow or fill in Setup; this
+module reads the real forms (fields, hidden inputs, CSRF token) and submits them, so it breaks
+if the pages stop working for people.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 
 DEMO_PASSWORD = "handshake-demo"  # noqa: S105 — the seeded demo org's published password
+# A new app's page shows its consumer secret once, behind a <details>.
+SECRET_ON_APP_PAGE = re.compile(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<")
 
 
 @dataclass
@@ -49,6 +53,29 @@ def forms_in(html: str) -> list[Form]:
     parser = _FormParser()
     parser.feed(html)
     return parser.forms
+
+
+def csrf_token(html: str) -> str:
+    for form in forms_in(html):
+        if "csrfmiddlewaretoken" in form.fields:
+            return form.fields["csrfmiddlewaretoken"]
+    raise AssertionError("the page has no CSRF token")
+
+
+def create_app_in_setup(
+    browser: httpx.Client, fields: dict[str, str | list[str]]
+) -> tuple[str, str]:
+    """Fill in Setup's new-app form as a person would; return the app's client id and the
+    consumer secret its page shows. `browser` has the org as its base URL."""
+    setup = browser.get("/setup/")
+    created = browser.post(
+        "/setup/", data={"csrfmiddlewaretoken": csrf_token(setup.text), **fields}
+    )
+    location = created.headers["Location"]
+    found = SECRET_ON_APP_PAGE.search(browser.get(location).text)
+    if found is None:
+        raise AssertionError("the app page shows no consumer secret")
+    return location.rstrip("/").rsplit("/", 1)[1], found[1]
 
 
 @dataclass(frozen=True)

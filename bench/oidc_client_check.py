@@ -16,9 +16,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,19 +26,12 @@ import httpx
 import jwt
 from authlib.integrations.httpx_client import OAuth2Client
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.browserless import create_app_in_setup, csrf_token  # noqa: E402
+
 BASE_URL = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
 CALLBACK = BASE_URL + "/playground/callback/"
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _csrf(html: str) -> str:
-    match = CSRF.search(html)
-    if match is None:
-        raise AssertionError("the page has no CSRF token")
-    return match[1]
-
-
-SECRET = re.compile(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<")
 
 
 def check(condition: bool, what: str) -> None:
@@ -51,28 +44,6 @@ def short(value: str) -> str:
     return value if len(value) <= 24 else f"{value[:12]}…{value[-8:]}"
 
 
-def register_app(browser: httpx.Client) -> tuple[str, str]:
-    setup = browser.get("/setup/")
-    created = browser.post(
-        "/setup/",
-        data={
-            "csrfmiddlewaretoken": _csrf(setup.text),
-            "name": "OIDC client check",
-            "redirect_uris": CALLBACK,
-            "grants": ["authorization_code", "refresh_token"],
-            "scopes": ["api", "refresh_token", "openid", "email", "profile"],
-            "require_pkce": "on",
-            "rotate_refresh_tokens": "on",
-        },
-    )
-    page = browser.get(created.headers["Location"]).text
-    client_id = created.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-    found = SECRET.search(page)
-    if found is None:
-        raise SystemExit("the app page shows no consumer secret")
-    return client_id, found[1]
-
-
 def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
     """Play the person at the org: sign in as Ada, click Allow; return the callback URL."""
     to_login = browser.get(authorization_url)
@@ -82,7 +53,7 @@ def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
     signed_in = browser.post(
         "/login/",
         data={
-            "csrfmiddlewaretoken": _csrf(login_page.text),
+            "csrfmiddlewaretoken": csrf_token(login_page.text),
             "username": "ada@handshake.example",
             "password": "handshake-demo",
             "startURL": start_url,
@@ -92,7 +63,7 @@ def sign_in_and_allow(browser: httpx.Client, authorization_url: str) -> str:
     check("Allow</button>" in consent.text, "consent page offers Allow")
     allowed = browser.post(
         signed_in.headers["Location"],
-        data={"csrfmiddlewaretoken": _csrf(consent.text), "decision": "allow"},
+        data={"csrfmiddlewaretoken": csrf_token(consent.text), "decision": "allow"},
     )
     return str(allowed.headers["Location"])
 
@@ -104,7 +75,17 @@ def main() -> None:
     check(meta["code_challenge_methods_supported"] == ["S256"], "PKCE S256 advertised")
 
     browser = httpx.Client(base_url=BASE_URL)
-    client_id, client_secret = register_app(browser)
+    client_id, client_secret = create_app_in_setup(
+        browser,
+        {
+            "name": "OIDC client check",
+            "redirect_uris": CALLBACK,
+            "grants": ["authorization_code", "refresh_token"],
+            "scopes": ["api", "refresh_token", "openid", "email", "profile"],
+            "require_pkce": "on",
+            "rotate_refresh_tokens": "on",
+        },
+    )
     print(f"Registered app through Setup: client_id {short(client_id)}")
 
     client = OAuth2Client(

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from django.utils import timezone
 
+from bench.browserless import approve_device, create_app_in_setup, sign_in_and_allow
 from bench.servers import sqlite_site
 from org import assertions, client_authentication, codes
 from org.connected_apps import DEVICE_CODE
@@ -18,14 +18,7 @@ from org.models import AuthorizationCode
 
 RACERS = 12
 CALLBACK = "https://client.example/cb"
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _csrf(html: str) -> str:
-    match = CSRF.search(html)
-    if match is None:
-        raise AssertionError("the page has no CSRF token")
-    return match[1]
+ADA = "ada@handshake.example"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +33,9 @@ def _app(
 ) -> dict[str, str]:
     """Create an app through the Setup page, as a person would."""
     with httpx.Client(base_url=base_url) as browser:
-        setup = browser.get("/setup/")
-        created = browser.post(
-            "/setup/",
-            data={
-                "csrfmiddlewaretoken": _csrf(setup.text),
+        client_id, secret = create_app_in_setup(
+            browser,
+            {
                 "name": "Racer",
                 "redirect_uris": CALLBACK,
                 "grants": list(grants),
@@ -52,40 +43,24 @@ def _app(
                 "rotate_refresh_tokens": "on",
             },
         )
-        page = browser.get(created.headers["Location"]).text
-    client_id = created.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-    found = re.search(r"<summary>Show the secret</summary><code[^>]*>([0-9A-F]{64})<", page)
-    assert found is not None
-    secret = found[1]
     return {"client_id": client_id, "client_secret": secret}
 
 
 def _code(base_url: str, app: dict[str, str]) -> str:
+    query = {
+        "response_type": "code",
+        "client_id": app["client_id"],
+        "redirect_uri": CALLBACK,
+        "scope": "api refresh_token",
+    }
     with httpx.Client(base_url=base_url) as browser:
-        params = {
-            "response_type": "code",
-            "client_id": app["client_id"],
-            "redirect_uri": CALLBACK,
-            "scope": "api refresh_token",
-        }
-        to_login = browser.get("/services/oauth2/authorize", params=params)
-        login_page = browser.get(to_login.headers["Location"])
-        start_url = parse_qs(urlsplit(to_login.headers["Location"]).query)["startURL"][0]
-        signed_in = browser.post(
-            "/login/",
-            data={
-                "csrfmiddlewaretoken": _csrf(login_page.text),
-                "username": "ada@handshake.example",
-                "password": "handshake-demo",
-                "startURL": start_url,
-            },
+        returned = sign_in_and_allow(
+            browser,
+            f"{base_url}/services/oauth2/authorize?{urlencode(query)}",
+            redirect_uri=CALLBACK,
+            username=ADA,
         )
-        consent = browser.get(signed_in.headers["Location"])
-        allowed = browser.post(
-            signed_in.headers["Location"],
-            data={"csrfmiddlewaretoken": _csrf(consent.text), "decision": "allow"},
-        )
-        return parse_qs(urlsplit(allowed.headers["Location"]).query)["code"][0]
+    return returned["code"]
 
 
 def _race(base_url: str, form: dict[str, str]) -> list[httpx.Response]:
@@ -158,28 +133,10 @@ def test_a_rotating_refresh_token_used_by_racing_requests_wins_once(server):
 def _approve_device(base_url: str, user_code: str) -> None:
     """A person signs in at /setup/connect and clicks Allow."""
     with httpx.Client(base_url=base_url) as browser:
-        to_login = browser.get("/setup/connect", params={"user_code": user_code})
-        login_page = browser.get(to_login.headers["Location"])
-        start_url = parse_qs(urlsplit(to_login.headers["Location"]).query)["startURL"][0]
-        signed_in = browser.post(
-            "/login/",
-            data={
-                "csrfmiddlewaretoken": _csrf(login_page.text),
-                "username": "ada@handshake.example",
-                "password": "handshake-demo",
-                "startURL": start_url,
-            },
+        allowed = approve_device(
+            browser, f"{base_url}/setup/connect?{urlencode({'user_code': user_code})}", username=ADA
         )
-        confirm = browser.get(signed_in.headers["Location"])
-        allowed = browser.post(
-            "/setup/connect",
-            data={
-                "csrfmiddlewaretoken": _csrf(confirm.text),
-                "user_code": user_code,
-                "decision": "allow",
-            },
-        )
-        assert "Device connected" in allowed.text
+    assert "Device connected" in allowed
 
 
 def test_a_device_code_polled_by_racing_requests_is_redeemed_exactly_once(server):
