@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from config.text import without_control_characters
 
 Kind = Literal["choice", "number", "names"]
 
@@ -15,7 +16,6 @@ Kind = Literal["choice", "number", "names"]
 MAX_NAMES = 12
 MAX_NAME_LENGTH = 40
 MAX_RAW_LENGTH = 600
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -634,7 +634,7 @@ def parse_names(raw: str) -> tuple[tuple[str, ...], tuple[FieldError, ...]]:
         )
     names: list[str] = []
     for part in raw.split(","):
-        name = " ".join(_CONTROL.sub(" ", part).split())
+        name = " ".join(without_control_characters(part).split())
         if not name or name.casefold() in {seen.casefold() for seen in names}:
             continue
         if len(name) > MAX_NAME_LENGTH:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, urlsplit
 
+from config.text import has_control_characters
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 _LOOPBACK_IP_LITERALS = frozenset({"127.0.0.1", "::1"})
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
@@ -23,7 +25,7 @@ def redirect_uri_problem(uri: str) -> str | None:
         return "Enter a callback URL."
     if len(uri) > MAX_LENGTH:
         return f"A callback URL can be at most {MAX_LENGTH} characters."
-    if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in uri):
+    if has_control_characters(uri) or any(char.isspace() for char in uri):
         return "A callback URL cannot contain spaces or control characters."
     if "*" in uri:
         # RFC 9700 §2.1: patterns open the door to code theft; only exact URLs.

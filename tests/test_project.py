@@ -188,11 +188,6 @@ def _modules_imported_by_nothing(loaded_by_name, *, root=BASE_DIR, rooms=CODE_RO
             yield module
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config.org_paths and config.text are imported by nothing yet (issue 11 §5 moves "
-    "their users to them); remove this mark when they are",
-)
 def test_every_module_is_imported_by_another_or_loaded_by_name():
     assert list(_modules_imported_by_nothing(list(_loaded_by_name()))) == []
 
@@ -332,20 +327,25 @@ def test_bad_setting_value_fails_with_a_clear_message():
     assert "DJANGO_DEBUG must be true or false, not 'maybe'" in result.stderr
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_home_page_shows_its_heading_and_its_links_work(live_server, page: Page):
-    foreign_requests: list[str] = []
-    origin = urlsplit(live_server.url).netloc
+def _record_foreign_requests(page: Page, site: str, into: list[str]) -> None:
+    """Note in `into` every URL the page asks another origin for (data: URLs stay local)."""
+    origin = urlsplit(site).netloc
     page.on(
         "request",
         lambda request: (
-            foreign_requests.append(request.url)
+            into.append(request.url)
             if urlsplit(request.url).netloc not in {origin, ""}
             and not request.url.startswith("data:")
             else None
         ),
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_shows_its_heading_and_its_links_work(live_server, page: Page):
+    foreign_requests: list[str] = []
+    _record_foreign_requests(page, live_server.url, foreign_requests)
 
     page.goto(live_server.url + "/")
 
@@ -362,7 +362,6 @@ def test_home_page_shows_its_heading_and_its_links_work(live_server, page: Page)
 @pytest.mark.django_db(transaction=True)
 def test_pages_load_nothing_from_another_origin_and_break_no_csp_rule(live_server, page: Page):
     problems: list[str] = []
-    origin = urlsplit(live_server.url).netloc
     # Endpoints that answer 4xx by design (POST-only, bearer-only) log "Failed to load
     # resource"; only a blocked script or style — a CSP violation — is a problem here.
     page.on(
@@ -373,15 +372,7 @@ def test_pages_load_nothing_from_another_origin_and_break_no_csp_rule(live_serve
             else None
         ),
     )
-    page.on(
-        "request",
-        lambda request: (
-            problems.append(request.url)
-            if urlsplit(request.url).netloc not in {origin, ""}
-            and not request.url.startswith("data:")
-            else None
-        ),
-    )
+    _record_foreign_requests(page, live_server.url, problems)
 
     for name in sorted(_named_urls_without_arguments()):
         response = page.goto(live_server.url + reverse(name))
