@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl
 
 from playground import servers
 from playground.exchange import HttpExchange
-from playground.flows.base import Flow, Lesson, StepKind
 from playground.models import FlowRun
 from playground.redaction import Redaction, Secret, Segment
-from playground.runner import breakages, results
+from playground.run_store import breakages, results
+from playground.vocabulary import Flow, Lesson, StepKind
 
 # Headers the sender works out for itself; a script that copied them would only get them wrong.
 _COMPUTED_HEADERS = frozenset({"host", "content-length", "connection", "accept-encoding"})

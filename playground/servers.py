@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from org import vault
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
-from playground.flows.base import ClientAuth, Endpoints
 from playground.models import ExternalServer
+from playground.vocabulary import ClientAuth, Endpoints
 
 # OIDC Discovery §4.1: the document lives here, below the issuer (its trailing slash removed).
 DISCOVERY_PATH = "/.well-known/openid-configuration"

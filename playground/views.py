@@ -19,17 +19,19 @@ from config.http import forms_post_back as _forms_post_back
 from config.http import redirect_to as _see_other
 from org.visitors import visitor_id
 from playground import export, runner, servers, sharing
+from playground.cards import Invalid, StepCard, flow_rows, lane_rows, next_card, step_cards
 from playground.differences import SALESFORCE_DIFFERENCES
 from playground.exchange import HttpExchange, OutgoingRequest, record
 from playground.flows import FLOWS, get_flow
-from playground.flows.base import Flow
 from playground.flows.external import EXTERNAL_FLOWS, unavailable
-from playground.flows.guide import FLOW_GUIDES
 from playground.forms import ExternalServerForm, InspectForm
+from playground.guides import FLOW_GUIDES
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
+from playground.run_context import callback_url, flow_of
 from playground.steps.answers import JWKS, fetch_jwks
 from playground.transports import HttpxTransport, InProcessTransport
+from playground.vocabulary import Flow
 
 # Catalogue F6: a form body this big cannot hold a token the inspector would read.
 MAX_INSPECT_BODY = 200 * 1024
@@ -52,7 +54,7 @@ def _owned_run(request: HttpRequest, run_id: str) -> tuple[FlowRun, Flow]:
 
 
 def _flow_of(run: FlowRun) -> Flow:
-    flow = runner.flow_of(run)
+    flow = flow_of(run)
     if flow is None:
         raise Http404("This run's flow is no longer available.")
     return flow
@@ -89,7 +91,7 @@ def differences(request: HttpRequest) -> HttpResponse:
 def flow_detail(request: HttpRequest, slug: str) -> HttpResponse:
     flow = _flow(slug)
     runs = runner.recent_runs(owner=visitor_id(request.session), flow=flow)
-    context = {"flow": flow, "runs": runs, "rows": runner.flow_rows(flow)}
+    context = {"flow": flow, "runs": runs, "rows": flow_rows(flow)}
     return render(request, "playground/flow_detail.html", context)
 
 
@@ -113,12 +115,12 @@ def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
 @_forms_post_back
 def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     run, flow = _owned_run(request, run_id)
-    cards = runner.cards(run, flow)
+    cards = step_cards(run, flow)
     context = {
         "run": run,
         "flow": flow,
         "cards": cards,
-        "rows": runner.lane_rows(cards),
+        "rows": lane_rows(cards),
         "share_url": _share_url(run),
     }
     return render(request, "playground/run.html", context)
@@ -148,7 +150,7 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
         if fault
         else runner.perform_step(run, step, submitted=typed)
     )
-    if isinstance(outcome, runner.Invalid):
+    if isinstance(outcome, Invalid):
         return _invalid_step(request, run, flow, outcome.card)
     if isinstance(outcome, runner.Problem):
         messages.warning(request, outcome.message)
@@ -160,11 +162,11 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
 
 def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) -> HttpResponse:
     """htmx: this step's card swapped in; the next card and the overview out of band."""
-    cards = runner.cards(run, flow)
+    cards = step_cards(run, flow)
     changed = [card for card in cards if card.slug == step]
     # A poll step that is still pending is both: send it once.
     changed += [card for card in cards if card.state in {"next", "waiting"} and card.slug != step]
-    context = {"run": run, "flow": flow, "rows": runner.lane_rows(cards)}
+    context = {"run": run, "flow": flow, "rows": lane_rows(cards)}
     parts = [
         render_to_string(
             "playground/run.html#step-card",
@@ -180,11 +182,11 @@ def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) ->
 
 
 def _invalid_step(
-    request: HtmxHttpRequest, run: FlowRun, flow: Flow, card: runner.StepCard
+    request: HtmxHttpRequest, run: FlowRun, flow: Flow, card: StepCard
 ) -> HttpResponse:
     # A form error, not a redirect: the values typed and the messages stay on the page.
-    cards = tuple(card if shown.slug == card.slug else shown for shown in runner.cards(run, flow))
-    context = {"run": run, "flow": flow, "cards": cards, "rows": runner.lane_rows(cards)}
+    cards = tuple(card if shown.slug == card.slug else shown for shown in step_cards(run, flow))
+    context = {"run": run, "flow": flow, "cards": cards, "rows": lane_rows(cards)}
     if request.htmx:
         # htmx leaves 4xx answers unswapped, so the card with its errors comes back as 200.
         return render(request, "playground/run.html#step-card", {**context, "card": card})
@@ -235,7 +237,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     if isinstance(found, runner.Problem):
         context = {"problem": found.message, "received": received}
         return render(request, "playground/callback.html", context, status=400)
-    waiting = runner.next_card(found, _flow_of(found))
+    waiting = next_card(found, _flow_of(found))
     location = _run_url(found, waiting.slug if waiting else "")
     exchange = _callback_exchange(request, location) if request.method == "GET" else None
     outcome = runner.receive_callback(found, received=received, received_exchange=exchange)
@@ -346,7 +348,7 @@ def _server_page(
         "form": form,
         "problem": problem,
         "servers": servers.servers_of(visitor_id(request.session)),
-        "callback_url": runner.callback_url(settings.HANDSHAKE_BASE_URL),
+        "callback_url": callback_url(settings.HANDSHAKE_BASE_URL),
         "flows": EXTERNAL_FLOWS.values(),
     }
     return render(request, "playground/servers.html", context, status=status)
@@ -401,7 +403,7 @@ def server_detail(request: HttpRequest, server_id: str) -> HttpResponse:
         "endpoints": endpoints,
         "flows": flows,
         "runs": server.runs.all()[:10],
-        "callback_url": runner.callback_url(settings.HANDSHAKE_BASE_URL),
+        "callback_url": callback_url(settings.HANDSHAKE_BASE_URL),
         "has_secret": bool(server.sealed_secret),
     }
     return render(request, "playground/server_detail.html", context)

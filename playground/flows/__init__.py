@@ -17,7 +17,7 @@ from playground.flows import (
     web_server,
     web_server_pkce,
 )
-from playground.flows.base import Flow
+from playground.vocabulary import Flow
 
 FLOWS: dict[str, Flow] = {
     flow.slug: flow

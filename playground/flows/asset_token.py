@@ -16,9 +16,15 @@ from urllib.parse import quote
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from playground.artefacts import Artefact, Checks, JwtPanel, parameters
 from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import Artefact, Checks, JwtPanel, parameters
-from playground.flows.base import (
+from playground.guides import guide_for
+from playground.inspector import Check, Expected, JwkKey, inspect_jwt
+from playground.steps.answers import TOKEN_SECRETS, failed, nothing_to_send, org_keys, shorten
+from playground.steps.faults import WRONG_CLIENT_SECRET, judge, request_fault
+from playground.steps.resource import DATA_PATH
+from playground.steps.token import token_request_step
+from playground.vocabulary import (
     AppSpec,
     Arrow,
     Attempt,
@@ -29,12 +35,6 @@ from playground.flows.base import (
     StepContext,
     StepResult,
 )
-from playground.flows.faults import WRONG_CLIENT_SECRET, judge, request_fault
-from playground.flows.guide import guide_for
-from playground.inspector import Check, Expected, JwkKey, inspect_jwt
-from playground.steps.answers import TOKEN_SECRETS, failed, nothing_to_send, org_keys, shorten
-from playground.steps.resource import API_VERSION
-from playground.steps.token import token_request_step
 
 RUN_AS = "grace@handshake.example"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -96,7 +96,7 @@ def _asset_query(ctx: StepContext) -> OutgoingRequest | StepResult:
     if problem := nothing_to_send(ctx, "access_token"):
         return problem
     base = ctx.values.get("instance_url") or ctx.base_url
-    url = f"{base}/services/data/{API_VERSION}/query?q={quote(ASSET_QUERY)}"
+    url = f"{base}{DATA_PATH}/query?q={quote(ASSET_QUERY)}"
     return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
 
 
@@ -159,7 +159,7 @@ def actor_token_step() -> Step:
         kind="back-channel",
         spec="RFC 8693 §2.1; RFC 7800 §3.2",
         arrows=(
-            Arrow("client", "resource", f"GET /services/data/{API_VERSION}/query (Asset)"),
+            Arrow("client", "resource", f"GET {DATA_PATH}/query (Asset)"),
             Arrow("resource", "client", "200 records"),
         ),
         summary="The device looks up the Asset record it stands for, makes a key pair of its "

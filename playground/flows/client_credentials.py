@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from playground.flows.base import AppSpec, Flow
-from playground.flows.faults import (
+from playground.guides import guide_for
+from playground.steps.faults import (
     API_FAULTS,
     SECRET_IN_TWO_PLACES,
     WRONG_CLIENT_SECRET,
 )
-from playground.flows.guide import guide_for
 from playground.steps.resource import api_step, introspect_step, revoke_step
 from playground.steps.token import EXTRA_FIELDS, NO_EXPIRES_IN, token_request_step
+from playground.vocabulary import AppSpec, Flow
 
 RUN_AS = "grace@handshake.example"
 

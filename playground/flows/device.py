@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from playground.flows.base import AppSpec, Flow, Lesson, Step
-from playground.flows.faults import POLL_TOO_FAST, request_fault
-from playground.flows.guide import FlowGuide, guide_for
+from playground.guides import FlowGuide, guide_for
 from playground.steps.device import DEVICE_GRANT, device_authorization_step, device_poll_step
+from playground.steps.faults import POLL_TOO_FAST, request_fault
 from playground.steps.resource import api_step
+from playground.vocabulary import AppSpec, Flow, Lesson, Step
 
 REDEEM_TWICE = request_fault(
     slug="redeem-device-code-twice",

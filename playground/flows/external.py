@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from playground.flows import client_credentials, refresh_token, web_server_pkce
-from playground.flows.base import Arrow, Endpoints, Flow, Step
-from playground.flows.faults import POLL_TOO_FAST
-from playground.flows.guide import guide_for
+from playground.guides import guide_for
 from playground.steps.device import device_authorization_step, device_poll_step
+from playground.steps.faults import POLL_TOO_FAST
+from playground.vocabulary import Arrow, Endpoints, Flow, Step
 
 
 def _steps(flow: Flow, *slugs: str) -> tuple[Step, ...]:

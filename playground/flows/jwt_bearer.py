@@ -11,9 +11,11 @@ from typing import Any
 import jwt
 
 from pki import certificates
+from playground.artefacts import Artefact, JwtPanel
 from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import Artefact, JwtPanel
-from playground.flows.assertions import (
+from playground.guides import guide_for
+from playground.inspector import Expected, PemKey, inspect_jwt
+from playground.steps.assertions import (
     CERTIFICATE,
     PRIVATE_KEY,
     certificate_facts,
@@ -22,7 +24,9 @@ from playground.flows.assertions import (
     missing_pair,
     token_result,
 )
-from playground.flows.base import (
+from playground.steps.faults import API_FAULTS, forge_jwt, judge
+from playground.steps.resource import api_step
+from playground.vocabulary import (
     AppSpec,
     Arrow,
     Attempt,
@@ -36,10 +40,6 @@ from playground.flows.base import (
     StepResult,
     plain_text,
 )
-from playground.flows.faults import API_FAULTS, forge_jwt, judge
-from playground.flows.guide import guide_for
-from playground.inspector import Expected, PemKey, inspect_jwt
-from playground.steps.resource import api_step
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 USER = "ada@handshake.example"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from playground.flows.base import AppSpec, Flow
-from playground.flows.faults import (
+from playground.guides import guide_for
+from playground.steps.authorize import authorize_step, code_callback_step
+from playground.steps.faults import (
     FORGED_STATE,
     OTHER_REDIRECT_URI,
     REDIRECT_ELSEWHERE,
@@ -11,10 +12,9 @@ from playground.flows.faults import (
     REUSE_ROTATED_REFRESH_TOKEN,
     WRONG_CLIENT_SECRET,
 )
-from playground.flows.guide import guide_for
-from playground.steps.authorize import authorize_step, code_callback_step
 from playground.steps.resource import introspect_step
 from playground.steps.token import rotation_step, token_request_step
+from playground.vocabulary import AppSpec, Flow
 
 FLOW = Flow(
     guide=guide_for("refresh-token"),

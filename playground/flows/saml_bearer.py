@@ -16,8 +16,7 @@ from signxml.algorithms import CanonicalizationMethod
 from signxml.signer import XMLSigner
 
 from pki import certificates
-from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import (
+from playground.artefacts import (
     Artefact,
     Parameters,
     XmlDocument,
@@ -25,7 +24,9 @@ from playground.flows.artefacts import (
     XmlPart,
     parameters,
 )
-from playground.flows.assertions import (
+from playground.exchange import HttpExchange, OutgoingRequest
+from playground.guides import guide_for
+from playground.steps.assertions import (
     CERTIFICATE,
     PRIVATE_KEY,
     certificate_facts,
@@ -34,7 +35,9 @@ from playground.flows.assertions import (
     missing_pair,
     token_result,
 )
-from playground.flows.base import (
+from playground.steps.faults import API_FAULTS, judge
+from playground.steps.resource import api_step
+from playground.vocabulary import (
     AppSpec,
     Arrow,
     Attempt,
@@ -46,9 +49,6 @@ from playground.flows.base import (
     StepContext,
     StepResult,
 )
-from playground.flows.faults import API_FAULTS, judge
-from playground.flows.guide import guide_for
-from playground.steps.resource import api_step
 
 GRANT = "urn:ietf:params:oauth:grant-type:saml2-bearer"
 USER = "ada@handshake.example"

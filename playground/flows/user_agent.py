@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from playground.flows.base import AppSpec, Flow
-from playground.flows.faults import (
+from playground.guides import guide_for
+from playground.steps.authorize import authorize_step, fragment_callback_step
+from playground.steps.faults import (
     API_FAULTS,
     REDIRECT_ELSEWHERE,
     WRONG_CLIENT_SECRET,
 )
-from playground.flows.guide import guide_for
-from playground.steps.authorize import authorize_step, fragment_callback_step
 from playground.steps.resource import api_step, introspect_step, revoke_step
+from playground.vocabulary import AppSpec, Flow
 
 FLOW = Flow(
     guide=guide_for("user-agent"),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from playground.flows.base import AppSpec, Flow
-from playground.flows.faults import (
+from playground.guides import guide_for
+from playground.steps.faults import (
     API_FAULTS,
     UNKNOWN_USER,
     WRONG_CLIENT_SECRET,
 )
-from playground.flows.guide import guide_for
 from playground.steps.resource import api_step, identity_step, revoke_step
 from playground.steps.token import EXTRA_FIELDS, NO_EXPIRES_IN, token_request_step
+from playground.vocabulary import AppSpec, Flow
 
 DEMO_USERNAME = "ada@handshake.example"
 DEMO_PASSWORD = "handshake-demo"  # noqa: S105 - the org's published practice password

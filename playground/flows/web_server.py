@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from playground.flows.base import AppSpec, Flow
-from playground.flows.faults import (
+from playground.guides import guide_for
+from playground.steps.authorize import authorize_step, code_callback_step
+from playground.steps.faults import (
     API_FAULTS,
     FORGED_STATE,
     OTHER_REDIRECT_URI,
@@ -11,10 +12,9 @@ from playground.flows.faults import (
     REPLAY_CODE,
     WRONG_CLIENT_SECRET,
 )
-from playground.flows.guide import guide_for
-from playground.steps.authorize import authorize_step, code_callback_step
 from playground.steps.resource import api_step, identity_step, revoke_step
 from playground.steps.token import token_request_step
+from playground.vocabulary import AppSpec, Flow
 
 FLOW = Flow(
     guide=guide_for("web-server"),

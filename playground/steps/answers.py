@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from config.org_paths import ORG_PATHS
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
-from playground.flows.base import ORG_PATHS, StepContext, StepResult
 from playground.inspector import JwksKey
+from playground.vocabulary import StepContext, StepResult
 
 JWKS = ORG_PATHS["jwks"]
 TOKEN_SECRETS = frozenset({"access_token", "refresh_token", "id_token", "code"})

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
-from playground.flows.artefacts import (
+from playground.artefacts import (
     Artefact,
     Callout,
     Checks,
@@ -16,7 +16,6 @@ from playground.flows.artefacts import (
     pkce_proof,
     signature_proof,
 )
-from playground.flows.base import Arrow, Fault, Step, StepContext, StepResult
 from playground.inspector import (
     Check,
 )
@@ -24,6 +23,7 @@ from playground.steps.answers import (
     TOKEN_FIELDS,
     TOKEN_SECRETS,
 )
+from playground.vocabulary import Arrow, Fault, Step, StepContext, StepResult
 
 
 def authorize_step(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 
-from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import (
+from playground.artefacts import (
     Callout,
     parameters,
 )
-from playground.flows.base import Arrow, Fault, Step, StepContext, StepResult
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.steps.answers import (
     TOKEN_FIELDS,
     failed,
@@ -17,6 +16,7 @@ from playground.steps.answers import (
     shorten,
 )
 from playground.steps.token import token_artefacts
+from playground.vocabulary import Arrow, Fault, Step, StepContext, StepResult
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 # Salesforce's names for the same poll: grant_type=device, the device code sent as `code`.

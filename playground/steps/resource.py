@@ -7,14 +7,14 @@ import time
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import (
+from config.org_paths import API_VERSION, ORG_PATHS
+from playground.artefacts import (
     RESPONSE_MEANINGS,
     Checks,
     Parameters,
     parameters,
 )
-from playground.flows.base import ORG_PATHS, Arrow, Fault, Outcome, Step, StepContext, StepResult
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.inspector import (
     CLAIM_MEANINGS,
     TIME_CLAIMS,
@@ -28,8 +28,10 @@ from playground.steps.answers import (
     refusal_expected,
     shorten,
 )
+from playground.vocabulary import Arrow, Fault, Outcome, Step, StepContext, StepResult
 
-API_VERSION = "v62.0"
+# Where the REST API of the version this playground speaks lives, below the instance URL.
+DATA_PATH = f"/services/data/v{API_VERSION}"
 API_QUERY = "SELECT Id, Name, Industry FROM Account LIMIT 5"
 
 
@@ -60,7 +62,7 @@ def api_step(
         if problem := nothing_to_send(ctx, "access_token"):
             return problem
         base = ctx.values.get("instance_url") or ctx.base_url
-        url = f"{base}/services/data/{API_VERSION}/query?q={quote(API_QUERY)}"
+        url = f"{base}{DATA_PATH}/query?q={quote(API_QUERY)}"
         return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
 
     def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
@@ -80,7 +82,7 @@ def api_step(
         kind="back-channel",
         spec="RFC 6750 §2.1",
         arrows=(
-            Arrow("client", "resource", f"GET /services/data/{API_VERSION}/query"),
+            Arrow("client", "resource", f"GET {DATA_PATH}/query"),
             Arrow(
                 "resource", "client", "401 INVALID_SESSION_ID" if expect_refusal else "200 records"
             ),

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import (
+from playground.artefacts import (
     Artefact,
     Checks,
     JwtPanel,
     parameters,
     signature_proof,
 )
-from playground.flows.base import Arrow, Fault, Step, StepContext, StepResult
+from playground.exchange import HttpExchange, OutgoingRequest
 from playground.inspector import (
     Check,
     Expected,
@@ -28,6 +27,7 @@ from playground.steps.answers import (
     refusal_expected,
     shorten,
 )
+from playground.vocabulary import Arrow, Fault, Step, StepContext, StepResult
 
 NO_EXPIRES_IN = (
     "Salesforce leaves expires_in out of token responses (RFC 6749 §5.1 recommends it); the "

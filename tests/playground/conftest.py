@@ -15,8 +15,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from playground import runner
 from playground.models import FlowRun
+from playground.run_context import flow_of
+from playground.run_store import breakages, results
 
 DEMO_PASSWORD = "handshake-demo"
 
@@ -75,7 +76,7 @@ def run_step(client, run: FlowRun, slug: str, **headers):
 
 def result(run: FlowRun, slug: str):
     run.refresh_from_db()
-    return runner.results(run)[slug]
+    return results(run)[slug]
 
 
 def sign_in_and_decide(
@@ -221,6 +222,6 @@ def drive_provider(url, *, login="ada", http=None):
 def tried(run, slug):
     """The Break it attempts recorded on a step, oldest first."""
     run.refresh_from_db()
-    flow = runner.flow_of(run)
+    flow = flow_of(run)
     assert flow is not None
-    return runner.breakages(run, flow)[slug]
+    return breakages(run, flow)[slug]

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from playground import runner
+from playground.cards import card_for
 from playground.flows import FLOWS
+from playground.run_context import flow_of
 from tests.playground.conftest import result, run_step, start_run, through_callback
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,9 @@ def break_step(client, run, slug, fault, **headers):
 
 def card(run, slug):
     run.refresh_from_db()
-    flow = runner.flow_of(run)
+    flow = flow_of(run)
     assert flow is not None
-    found = runner.card_for(run, flow, slug)
+    found = card_for(run, flow, slug)
     assert found is not None
     return found
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from playground import runner
+from playground.run_context import callback_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_web_server_flow_against_an_independent_provider_in_a_browser(
     live_server, settings, oidc_provider, page: Page
 ):
     settings.HANDSHAKE_BASE_URL = live_server.url
-    provider = oidc_provider(runner.callback_url(live_server.url))
+    provider = oidc_provider(callback_url(live_server.url))
     _loopback_only(page)
     site = live_server.url
 

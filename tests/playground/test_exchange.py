@@ -7,7 +7,7 @@ import pytest
 from django.core.signals import request_finished
 from django.db import connection
 
-from playground import transcript
+from playground import run_store
 from playground.exchange import HttpExchange, OutgoingRequest
 from playground.models import FlowRun
 from playground.transports import HttpxTransport, InProcessTransport
@@ -99,7 +99,7 @@ def test_the_inner_request_shares_the_outer_connection_and_leaves_it_open():
 def test_exchanges_survive_a_round_trip_through_json():
     exchange = InProcessTransport().send(OutgoingRequest.get(f"{BASE}/echo/", bearer="tok-abcdef"))
 
-    again = transcript.load(HttpExchange, json.loads(json.dumps(transcript.dump(exchange))))
+    again = run_store.load(HttpExchange, json.loads(json.dumps(run_store.dump(exchange))))
 
     assert again == exchange
 

@@ -13,8 +13,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from playground import runner, servers
+from playground import servers
 from playground.models import ExternalServer, FlowRun
+from playground.run_context import callback_url
 from playground.transports import HttpxTransport
 from tests.playground.conftest import _local, drive_provider, result, run_step, tried
 
@@ -34,7 +35,7 @@ def add_server(client, provider, **extra):
 
 @pytest.fixture
 def provider(oidc_provider, settings):
-    return oidc_provider(runner.callback_url(settings.HANDSHAKE_BASE_URL))
+    return oidc_provider(callback_url(settings.HANDSHAKE_BASE_URL))
 
 
 @pytest.fixture
@@ -386,7 +387,7 @@ def test_the_server_page_shows_the_callback_to_register_and_a_discovery_failure(
         {"issuer": base, "client_id": "abc", "client_auth": "client_secret_basic"},
     )
 
-    assert runner.callback_url(settings.HANDSHAKE_BASE_URL) in page
+    assert callback_url(settings.HANDSHAKE_BASE_URL) in page
     assert 'type="password"' in page
     assert failed.status_code == 400
     assert "must be identical" in failed.content.decode()

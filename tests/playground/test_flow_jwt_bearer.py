@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from org.models import ConnectedApp
 from pki import certificates
-from playground.flows.base import StepContext
 from playground.flows.jwt_bearer import FLOW, GRANT, USER
 from playground.transports import InProcessTransport
+from playground.vocabulary import StepContext
 from tests.playground.conftest import result, run_step, start_run, tried
 
 pytestmark = pytest.mark.django_db

@@ -23,11 +23,12 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from playground.artefacts import Artefact, Callout, JwtPanel
 from playground.exchange import HttpExchange, OutgoingRequest
-from playground.flows.artefacts import Artefact, Callout, JwtPanel
-from playground.flows.base import Attempt, Fault, Lesson, StepContext, StepResult
 from playground.inspector import Expected, JwksKey, inspect_jwt
+from playground.steps.resource import DATA_PATH
 from playground.transports import InProcessTransport
+from playground.vocabulary import Attempt, Fault, Lesson, StepContext, StepResult
 
 Tamper = Callable[[StepContext, OutgoingRequest], OutgoingRequest]
 # A harmless follow-up request that shows what the server's defence changed (None: none fits).
@@ -340,7 +341,7 @@ def _api_after_replay(ctx: StepContext) -> OutgoingRequest | None:
         return OutgoingRequest.get(ctx.urls.userinfo, bearer=token) if ctx.urls.userinfo else None
     base = ctx.values.get("instance_url") or ctx.base_url
     query = "SELECT+Id+FROM+Account+LIMIT+1"
-    return OutgoingRequest.get(f"{base}/services/data/v62.0/query?q={query}", bearer=token)
+    return OutgoingRequest.get(f"{base}{DATA_PATH}/query?q={query}", bearer=token)
 
 
 def _introspect_newest_refresh(ctx: StepContext) -> OutgoingRequest | None:

@@ -12,9 +12,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pki import certificates
+from playground.artefacts import Artefact, Callout, Parameters, parameters
 from playground.exchange import HttpExchange
-from playground.flows.artefacts import Artefact, Callout, Parameters, parameters
-from playground.flows.base import (
+from playground.steps.answers import failed, shorten
+from playground.vocabulary import (
     Arrow,
     Input,
     InputError,
@@ -23,7 +24,6 @@ from playground.flows.base import (
     StepResult,
     plain_text,
 )
-from playground.steps.answers import failed, shorten
 
 # Where an earlier step keeps the pair for the steps that sign.
 CERTIFICATE = "certificate_pem"

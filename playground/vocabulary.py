@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from config.org_paths import API_VERSION, ORG_PATHS
+from playground.artefacts import Artefact
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
-from playground.flows.artefacts import Artefact
-from playground.flows.guide import FlowGuide
+from playground.guides import FlowGuide
 
 Lane = Literal["browser", "client", "authorization", "resource"]
 LANES: tuple[tuple[Lane, str], ...] = (
@@ -23,7 +24,7 @@ _LANE_INDEX = {lane: number for number, (lane, _) in enumerate(LANES, start=1)}
 
 _SHORTER = (
     ("/services/oauth2/", "/"),
-    ("/services/data/v62.0/", "/data/"),
+    (f"/services/data/v{API_VERSION}/", "/data/"),
     ("/.well-known/openid-configuration", "/.well-known/…"),
     ("/playground/callback/", "/callback"),
 )
@@ -39,18 +40,6 @@ ClientAuth = Literal["", "client_secret_basic", "client_secret_post"]
 # Changes to the practice app's settings in the org's Setup (field name -> value), as an admin
 # makes them before a flow can run; returns "" or the org's reason for refusing them.
 AppSetup = Callable[[Mapping[str, str]], str]
-
-# Where a Salesforce org keeps its endpoints, below its base URL.
-ORG_PATHS = {
-    "authorization": "/services/oauth2/authorize",
-    "token": "/services/oauth2/token",
-    "revocation": "/services/oauth2/revoke",
-    "introspection": "/services/oauth2/introspect",
-    "userinfo": "/services/oauth2/userinfo",
-    "device_authorization": "/services/oauth2/device/authorize",
-    "jwks": "/id/keys",
-    "discovery": "/.well-known/openid-configuration",
-}
 
 
 @dataclass(frozen=True)
