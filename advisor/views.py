@@ -12,7 +12,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from advisor import adr, diagrams
 from advisor.questions import (
@@ -27,10 +26,7 @@ from advisor.questions import (
 )
 from advisor.recommendation import Recommendation, recommend
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from config.http import HtmxHttpRequest
 
 
 def _with_query(url_name: str, query: str) -> str:
