@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from config.http import HtmxHttpRequest
+from config.http import HtmxHttpRequest, allow_form_posts
 from config.http import forms_post_back as _forms_post_back
 from config.http import redirect_to as _see_other
 from org.visitors import visitor_id
@@ -191,10 +191,8 @@ def _invalid_step(
         # htmx leaves 4xx answers unswapped, so the card with its errors comes back as 200.
         return render(request, "playground/run.html#step-card", {**context, "card": card})
     context["share_url"] = _share_url(run)
-    response = render(request, "playground/run.html", context, status=400)
-    # The page's forms must be able to POST again, as from run_detail (_forms_post_back).
-    response["Referrer-Policy"] = "same-origin"
-    return response
+    # The page's forms must be able to POST again, as from run_detail.
+    return allow_form_posts(render(request, "playground/run.html", context, status=400))
 
 
 def _callback_exchange(request: HttpRequest, location: str) -> HttpExchange:

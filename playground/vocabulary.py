@@ -9,6 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from config.org_paths import API_VERSION, ORG_PATHS
+from config.text import LINE_BREAKS, has_control_characters
 from playground.artefacts import Artefact
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.guides import FlowGuide
@@ -215,13 +216,10 @@ class InputError(ValueError):
     """A value typed into a step's form that the step cannot use; the message says why."""
 
 
-# Below the space, except tab and line breaks: nothing a visitor means to type into a claim.
-_CONTROL = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "\r"}
-
-
 def plain_text(value: str) -> str:
-    """The value without surrounding spaces; refuses control characters."""
-    if any(character in _CONTROL for character in value):
+    """The value without surrounding spaces; refuses control characters other than tabs and
+    line breaks."""
+    if has_control_characters(value, allowing=LINE_BREAKS):
         raise InputError("Remove the control characters from this value.")
     return value.strip()
 
