@@ -79,6 +79,19 @@ def result(run: FlowRun, slug: str):
     return results(run)[slug]
 
 
+def try_fault(client, run: FlowRun, slug: str, fault: str):
+    """Break a step with one of its faults, as the step card's Break it button does."""
+    return client.post(reverse("playground:run_step", args=[run.id, slug]), {"fault": fault})
+
+
+def at_token_step(client, slug: str) -> FlowRun:
+    """A run of an assertion flow (JWT or SAML bearer) whose certificate step has passed."""
+    run = start_run(client, slug)
+    run_step(client, run, "certificate")
+    assert result(run, "certificate").outcome == "ok", result(run, "certificate").headline
+    return run
+
+
 def sign_in_and_decide(
     client, authorize_url: str, *, username="ada@handshake.example", decision="allow"
 ) -> str:

@@ -16,7 +16,7 @@ from pki import certificates
 from playground.flows.jwt_bearer import FLOW, GRANT, USER
 from playground.transports import InProcessTransport
 from playground.vocabulary import StepContext
-from tests.playground.conftest import result, run_step, start_run, tried
+from tests.playground.conftest import at_token_step, result, run_step, start_run, tried, try_fault
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,6 @@ def step(client, run, slug, **fields):
     return client.post(url, {f"in-{name}": value for name, value in fields.items()})
 
 
-def broken(client, run, slug, fault, **fields):
-    url = reverse("playground:run_step", args=[run.id, slug])
-    data = {"fault": fault, **{f"in-{name}": value for name, value in fields.items()}}
-    return client.post(url, data)
-
-
 def claims_sent(exchange):
     form = dict(pair.split("=", 1) for pair in exchange.request_body.split("&"))
     assertion = form["assertion"]
@@ -39,15 +33,8 @@ def claims_sent(exchange):
     return assertion, json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def at_token_step(client):
-    run = start_run(client, "jwt-bearer")
-    run_step(client, run, "certificate")
-    assert result(run, "certificate").outcome == "ok", result(run, "certificate").headline
-    return run
-
-
 def test_jwt_bearer_flow_runs_end_to_end_with_a_generated_certificate(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
 
     app = ConnectedApp.objects.get(client_id=run.client_id)
     facts = result(run, "certificate").artefacts[0]
@@ -87,7 +74,7 @@ def test_jwt_bearer_flow_runs_end_to_end_with_a_generated_certificate(client, or
 
 
 def test_edited_claims_are_what_gets_signed_and_the_org_answers_for_them(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
 
     step(client, run, "token", sub="grace@handshake.example", exp="120")
 
@@ -99,7 +86,7 @@ def test_edited_claims_are_what_gets_signed_and_the_org_answers_for_them(client,
 
 
 def test_a_bad_claim_is_a_form_error_and_nothing_is_sent(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
 
     response = step(client, run, "token", exp="soon", sub="")
 
@@ -113,7 +100,7 @@ def test_a_bad_claim_is_a_form_error_and_nothing_is_sent(client, org):
 
 
 def test_the_htmx_form_error_swaps_the_card_in(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
     url = reverse("playground:run_step", args=[run.id, "token"])
 
     response = client.post(url, {"in-exp": "99999999"}, headers={"HX-Request": "true"})
@@ -224,9 +211,9 @@ def test_a_bad_certificate_or_key_is_a_clear_form_error(client, org, fields, fie
     ],
 )
 def test_each_broken_assertion_gets_the_orgs_real_refusal(client, org, fault, error, description):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
 
-    broken(client, run, "token", fault)
+    try_fault(client, run, "token", fault)
 
     attempt = tried(run, "token")[-1]
     assert attempt.refused, attempt.result.headline
@@ -241,9 +228,9 @@ def test_each_broken_assertion_gets_the_orgs_real_refusal(client, org, fault, er
 
 
 def test_the_forged_assertions_are_what_they_claim_to_be(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
     for fault in ("jwt-unsigned", "jwt-hs256-public-key"):
-        broken(client, run, "token", fault)
+        try_fault(client, run, "token", fault)
     unsigned, hs256 = (a.result.exchanges[-1] for a in tried(run, "token"))
 
     assertion, _ = claims_sent(unsigned)
@@ -254,10 +241,10 @@ def test_the_forged_assertions_are_what_they_claim_to_be(client, org):
 
 
 def test_replaying_the_assertion_that_worked_is_refused(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
     run_step(client, run, "token")
 
-    broken(client, run, "token", "jwt-replay")
+    try_fault(client, run, "token", "jwt-replay")
 
     attempt = tried(run, "token")[-1]
     assert attempt.refused
@@ -267,9 +254,9 @@ def test_replaying_the_assertion_that_worked_is_refused(client, org):
 
 
 def test_a_run_exports_and_shares_without_the_assertion_or_the_token(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "jwt-bearer")
     run_step(client, run, "token")
-    broken(client, run, "token", "jwt-replay")
+    try_fault(client, run, "token", "jwt-replay")
     assertion, _ = claims_sent(result(run, "token").exchanges[0])
     access_token = result(run, "token").exchanges[0].json_body()["access_token"]
 

@@ -13,15 +13,11 @@ from signxml.verifier import XMLVerifier
 from org.models import ConnectedApp
 from pki import certificates
 from playground.flows.saml_bearer import DS_NS, SAML_NS, USER
-from tests.playground.conftest import result, run_step, start_run, tried
+from tests.playground.conftest import at_token_step, result, run_step, tried, try_fault
 
 pytestmark = pytest.mark.django_db
 
 NS = {"saml": SAML_NS, "ds": DS_NS}
-
-
-def broken(client, run, slug, fault):
-    return client.post(reverse("playground:run_step", args=[run.id, slug]), {"fault": fault})
 
 
 def sent_xml(exchange):
@@ -32,15 +28,8 @@ def sent_xml(exchange):
     return etree.fromstring(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
 
 
-def at_token_step(client):
-    run = start_run(client, "saml-bearer")
-    run_step(client, run, "certificate")
-    assert result(run, "certificate").outcome == "ok", result(run, "certificate").headline
-    return run
-
-
 def test_saml_bearer_flow_runs_end_to_end(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "saml-bearer")
     app = ConnectedApp.objects.get(client_id=run.client_id)
     assert app.saml_idp_cert_pem == run.values["certificate_pem"]
 
@@ -97,11 +86,11 @@ def test_saml_bearer_flow_runs_end_to_end(client, org):
     ],
 )
 def test_each_broken_assertion_gets_the_orgs_real_refusal(client, org, fault, after):
-    run = at_token_step(client)
+    run = at_token_step(client, "saml-bearer")
     if after:
         run_step(client, run, "token")
 
-    broken(client, run, "token", fault)
+    try_fault(client, run, "token", fault)
 
     attempt = tried(run, "token")[-1]
     assert attempt.refused, attempt.result.headline
@@ -115,8 +104,8 @@ def test_each_broken_assertion_gets_the_orgs_real_refusal(client, org, fault, af
 
 
 def test_the_wrapped_document_names_another_user_and_hides_the_signed_one(client, org):
-    run = at_token_step(client)
-    broken(client, run, "token", "saml-signature-wrapping")
+    run = at_token_step(client, "saml-bearer")
+    try_fault(client, run, "token", "saml-signature-wrapping")
 
     root = sent_xml(tried(run, "token")[-1].result.exchanges[-1])
     # The signature itself is intact: it is the org's check of what it covers that refuses it.
@@ -134,11 +123,11 @@ def test_the_wrapped_document_names_another_user_and_hides_the_signed_one(client
 
 
 def test_the_faults_change_what_they_say_they_change(client, org):
-    run = at_token_step(client)
-    broken(client, run, "token", "saml-expired")
-    broken(client, run, "token", "saml-wrong-recipient")
+    run = at_token_step(client, "saml-bearer")
+    try_fault(client, run, "token", "saml-expired")
+    try_fault(client, run, "token", "saml-wrong-recipient")
     run_step(client, run, "token")
-    broken(client, run, "token", "saml-replayed-id")
+    try_fault(client, run, "token", "saml-replayed-id")
 
     expired, recipient, replayed = (sent_xml(a.result.exchanges[-1]) for a in tried(run, "token"))
     data = expired.find(".//saml:SubjectConfirmationData", NS)
@@ -150,9 +139,9 @@ def test_the_faults_change_what_they_say_they_change(client, org):
 
 
 def test_a_run_exports_and_shares_with_the_assertion_hidden(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "saml-bearer")
     run_step(client, run, "token")
-    broken(client, run, "token", "saml-replayed-id")
+    try_fault(client, run, "token", "saml-replayed-id")
     assertion = dict(parse_qsl(result(run, "token").exchanges[0].request_body))["assertion"]
 
     raw = client.get(reverse("playground:export_run", args=[run.id]), {"format": "http"})
@@ -181,7 +170,7 @@ def test_the_landing_page_offers_both_assertion_flows(client, org):
 
 
 def test_the_typed_nameid_is_what_the_org_answers_for(client, org):
-    run = at_token_step(client)
+    run = at_token_step(client, "saml-bearer")
     url = reverse("playground:run_step", args=[run.id, "token"])
 
     empty = client.post(url, {"in-name_id": "   "})
@@ -198,8 +187,8 @@ def test_the_typed_nameid_is_what_the_org_answers_for(client, org):
 
 
 def test_the_wrapped_document_shows_the_root_unsigned_and_the_hidden_assertion_signed(client, org):
-    run = at_token_step(client)
-    broken(client, run, "token", "saml-signature-wrapping")
+    run = at_token_step(client, "saml-bearer")
+    try_fault(client, run, "token", "saml-signature-wrapping")
 
     document = tried(run, "token")[-1].result.artefacts[0]
 
