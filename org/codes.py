@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from org.models import AuthorizationCode, ConnectedApp, OrgUser
-from org.tokens import MAX_TOKEN_LENGTH, digest
+from org.tokens import digest, find_by_digest
 
 # RFC 6749 §4.1.2 recommends at most ten minutes (Salesforce allows fifteen).
 CODE_LIFETIME = timedelta(minutes=10)
@@ -52,13 +52,8 @@ def issue_code(
 
 
 def find_code(value: str) -> AuthorizationCode | None:
-    if not value or len(value) > MAX_TOKEN_LENGTH:
-        return None
-    return (
-        AuthorizationCode.objects.select_related("app__org", "user__user", "user__org")
-        .filter(code_hash=digest(value))
-        .first()
-    )
+    rows = AuthorizationCode.objects.select_related("app__org", "user__user", "user__org")
+    return find_by_digest(rows, value, field="code_hash")
 
 
 def redeem_code(code: AuthorizationCode) -> bool:

@@ -23,7 +23,7 @@ from org import approvals, throttles
 from org.identity import base_url
 from org.models import ConnectedApp, DeviceAuthorization, OrgUser
 from org.scopes import Scope, describe
-from org.tokens import MAX_TOKEN_LENGTH, digest
+from org.tokens import digest, find_by_digest
 
 # RFC 8628 §6.1: consonants only, so no look-alike characters (0/O, 1/I) and no words;
 # 20^8 codes, and guessing is throttled below.
@@ -125,13 +125,8 @@ def response_body(started: Started) -> dict[str, Any]:
 
 
 def find(device_code: str) -> DeviceAuthorization | None:
-    if not device_code or len(device_code) > MAX_TOKEN_LENGTH:
-        return None
-    return (
-        DeviceAuthorization.objects.select_related("app__org", "user__user", "user__org")
-        .filter(device_code_hash=digest(device_code))
-        .first()
-    )
+    rows = DeviceAuthorization.objects.select_related("app__org", "user__user", "user__org")
+    return find_by_digest(rows, device_code, field="device_code_hash")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import jwt
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from org import keys
@@ -213,28 +213,25 @@ def salesforce_response(
     return body
 
 
-def find_access_token(value: str) -> AccessToken | None:
+def find_by_digest[Row: Model](rows: QuerySet[Row], value: str, *, field: str) -> Row | None:
+    """The row whose `field` holds the digest of `value`, a secret a client sent; an empty or
+    overlong value finds nothing (and costs no hashing)."""
     if not value or len(value) > MAX_TOKEN_LENGTH:
         return None
-    return (
-        AccessToken.objects.select_related(
-            "family__app__org", "family__user__user", "family__user__org"
-        )
-        .filter(token_hash=digest(value))
-        .first()
-    )
+    return rows.filter(**{field: digest(value)}).first()
+
+
+_WITH_FAMILY = ("family__app__org", "family__user__user", "family__user__org")
+
+
+def find_access_token(value: str) -> AccessToken | None:
+    rows = AccessToken.objects.select_related(*_WITH_FAMILY)
+    return find_by_digest(rows, value, field="token_hash")
 
 
 def find_refresh_token(value: str) -> RefreshToken | None:
-    if not value or len(value) > MAX_TOKEN_LENGTH:
-        return None
-    return (
-        RefreshToken.objects.select_related(
-            "family__app__org", "family__user__user", "family__user__org"
-        )
-        .filter(token_hash=digest(value))
-        .first()
-    )
+    rows = RefreshToken.objects.select_related(*_WITH_FAMILY)
+    return find_by_digest(rows, value, field="token_hash")
 
 
 def refresh_token_expired(token: RefreshToken, *, now: datetime) -> bool:
