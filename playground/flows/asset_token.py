@@ -11,7 +11,6 @@ import json
 import secrets
 import time
 from typing import Any
-from urllib.parse import quote
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -22,7 +21,7 @@ from playground.guides import guide_for
 from playground.inspector import Check, Expected, JwkKey, inspect_jwt
 from playground.steps.answers import TOKEN_SECRETS, failed, nothing_to_send, org_keys, shorten
 from playground.steps.faults import WRONG_CLIENT_SECRET, judge, request_fault
-from playground.steps.resource import DATA_PATH
+from playground.steps.resource import DATA_PATH, query_request
 from playground.steps.token import token_request_step
 from playground.vocabulary import (
     AppSpec,
@@ -93,11 +92,7 @@ def sign_actor_token(claims: dict[str, Any], key: ec.EllipticCurvePrivateKey) ->
 
 
 def _asset_query(ctx: StepContext) -> OutgoingRequest | StepResult:
-    if problem := nothing_to_send(ctx, "access_token"):
-        return problem
-    base = ctx.values.get("instance_url") or ctx.base_url
-    url = f"{base}{DATA_PATH}/query?q={quote(ASSET_QUERY)}"
-    return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
+    return nothing_to_send(ctx, "access_token") or query_request(ctx, ASSET_QUERY)
 
 
 def _sign_for_asset(ctx: StepContext, exchange: HttpExchange) -> StepResult:

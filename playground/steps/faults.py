@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from playground.artefacts import Artefact, Callout, JwtPanel
 from playground.exchange import HttpExchange, OutgoingRequest
 from playground.inspector import Expected, JwksKey, inspect_jwt
-from playground.steps.resource import DATA_PATH
+from playground.steps.resource import query_request
 from playground.transports import InProcessTransport
 from playground.vocabulary import Attempt, Fault, Lesson, StepContext, StepResult
 
@@ -339,9 +339,7 @@ def _api_after_replay(ctx: StepContext) -> OutgoingRequest | None:
         return None
     if ctx.external:
         return OutgoingRequest.get(ctx.urls.userinfo, bearer=token) if ctx.urls.userinfo else None
-    base = ctx.values.get("instance_url") or ctx.base_url
-    query = "SELECT+Id+FROM+Account+LIMIT+1"
-    return OutgoingRequest.get(f"{base}{DATA_PATH}/query?q={query}", bearer=token)
+    return query_request(ctx, "SELECT Id FROM Account LIMIT 1")
 
 
 def _introspect_newest_refresh(ctx: StepContext) -> OutgoingRequest | None:

@@ -35,6 +35,16 @@ DATA_PATH = f"/services/data/v{API_VERSION}"
 API_QUERY = "SELECT Id, Name, Industry FROM Account LIMIT 5"
 
 
+def query_request(ctx: StepContext, soql: str) -> OutgoingRequest:
+    """A SOQL query with the run's access token, at the instance_url its token response named.
+
+    Salesforce serves the API at the instance, not at the login host; a client must use it.
+    """
+    base = ctx.values.get("instance_url") or ctx.base_url
+    url = f"{base}{DATA_PATH}/query?q={quote(soql)}"
+    return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
+
+
 def _explained(title: str, body: Mapping[str, object], *, now: float | None = None) -> Parameters:
     """A JSON answer field by field, with claim meanings and readable times."""
     when = time.time() if now is None else now
@@ -59,11 +69,7 @@ def api_step(
     faults: tuple[Fault, ...] = (),
 ) -> Step:
     def build(ctx: StepContext) -> OutgoingRequest | StepResult:
-        if problem := nothing_to_send(ctx, "access_token"):
-            return problem
-        base = ctx.values.get("instance_url") or ctx.base_url
-        url = f"{base}{DATA_PATH}/query?q={quote(API_QUERY)}"
-        return OutgoingRequest.get(url, bearer=ctx.values["access_token"])
+        return nothing_to_send(ctx, "access_token") or query_request(ctx, API_QUERY)
 
     def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if expect_refusal:
