@@ -163,35 +163,32 @@ def token(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _endpoint(request: HttpRequest, name: str) -> HttpResponse:
+    """One of authlib's back-channel endpoints, after the checks every client request passes."""
+    problem = back_channel_problem(request)
+    if problem is not None:
+        return problem
+    response: HttpResponse = get_server().create_endpoint_response(name, request)
+    return response
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def device_authorization(request: HttpRequest) -> HttpResponse:
     """RFC 8628 §3.1, the standard start of the device flow."""
-    problem = back_channel_problem(request)
-    if problem is not None:
-        return problem
-    response: HttpResponse = get_server().create_endpoint_response(DEVICE_AUTHORIZATION, request)
-    return response
+    return _endpoint(request, DEVICE_AUTHORIZATION)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest) -> HttpResponse:
-    problem = back_channel_problem(request)
-    if problem is not None:
-        return problem
-    response: HttpResponse = get_server().create_endpoint_response("revocation", request)
-    return response
+    return _endpoint(request, "revocation")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def introspect(request: HttpRequest) -> HttpResponse:
-    problem = back_channel_problem(request)
-    if problem is not None:
-        return problem
-    response: HttpResponse = get_server().create_endpoint_response("introspection", request)
-    return response
+    return _endpoint(request, "introspection")
 
 
 def _bearer_error(check: Any) -> HttpResponse:
