@@ -84,6 +84,15 @@ def create_app(name: str, *args: str) -> str:
     return client_id
 
 
+def app_trusting(certificate: Path, option: str, name: str, *grants: str) -> str:
+    """An app for the api scope, Ada pre-authorized, that trusts `certificate` (`option` is
+    --cert for JWT bearer, --saml-idp-cert for SAML bearer's identity provider)."""
+    grant_options = [word for grant in grants for word in ("--grant", grant)]
+    return create_app(
+        name, *grant_options, "--scope", "api", option, str(certificate), "--pre-authorize", ADA
+    )
+
+
 def post(base: str, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(base + path, data=urllib.parse.urlencode(form).encode())
     try:
@@ -102,19 +111,7 @@ def expect(status: int, body: dict[str, Any], wanted: int = 200) -> dict[str, An
 def jwt_bearer(base: str, folder: Path) -> str:
     print("JWT bearer flow (RFC 7523)")
     key, _, cert_path = key_and_certificate("jwt-app", folder)
-    client_id = create_app(
-        "Check: JWT bearer",
-        "--grant",
-        JWT_BEARER,
-        "--grant",
-        TOKEN_EXCHANGE,
-        "--scope",
-        "api",
-        "--cert",
-        str(cert_path),
-        "--pre-authorize",
-        ADA,
-    )
+    client_id = app_trusting(cert_path, "--cert", "Check: JWT bearer", JWT_BEARER, TOKEN_EXCHANGE)
     step(f"created app {client_id[:16]}… with the certificate, Ada pre-authorized")
     claims = {"iss": client_id, "sub": ADA, "aud": base, "exp": int(time.time()) + 120}
     assertion = jwt.encode(claims, key, algorithm="RS256")
@@ -146,17 +143,7 @@ def jwt_bearer(base: str, folder: Path) -> str:
 def saml_bearer(base: str, folder: Path) -> None:
     print("SAML 2.0 bearer flow (RFC 7522); the assertion is signed with signxml")
     key, certificate, cert_path = key_and_certificate("saml-idp", folder)
-    client_id = create_app(
-        "Check: SAML bearer",
-        "--grant",
-        SAML2_BEARER,
-        "--scope",
-        "api",
-        "--saml-idp-cert",
-        str(cert_path),
-        "--pre-authorize",
-        ADA,
-    )
+    client_id = app_trusting(cert_path, "--saml-idp-cert", "Check: SAML bearer", SAML2_BEARER)
     step(f"created app {client_id[:16]}… trusting the identity provider's certificate")
     now = datetime.now(UTC)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
