@@ -314,8 +314,13 @@ def _clean_name(value: object) -> str:
     return name
 
 
+def _distinct(values: Sequence[str]) -> list[str]:
+    """Each value once, stripped, in the order given; blank ones dropped."""
+    return list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+
+
 def _clean_grants(values: Sequence[str]) -> list[str]:
-    grants = list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+    grants = _distinct(values)
     unknown = [grant for grant in grants if grant not in GRANT_TYPES]
     if unknown:
         raise InvalidSetting("grants", f"Unknown flow: {unknown[0]}.")
@@ -325,7 +330,7 @@ def _clean_grants(values: Sequence[str]) -> list[str]:
 
 
 def _clean_scopes(values: Sequence[str]) -> list[str]:
-    scopes = list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+    scopes = _distinct(values)
     unknown = [scope for scope in scopes if scope not in SCOPE_NAMES]
     if unknown:
         raise InvalidSetting("scopes", f"Unknown scope: {unknown[0]}.")
@@ -335,7 +340,7 @@ def _clean_scopes(values: Sequence[str]) -> list[str]:
 
 
 def _clean_redirect_uris(values: Sequence[str]) -> list[str]:
-    uris = list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+    uris = _distinct(values)
     for uri in uris:
         problem = redirect_uri_problem(uri)
         if problem:
