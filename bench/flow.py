@@ -11,13 +11,12 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import percentile, run_load  # noqa: E402
-from bench.servers import free_port, gunicorn, prepare_site, production_env  # noqa: E402
+from bench.servers import free_port, gunicorn, sqlite_site_env  # noqa: E402
 from bench.trainee import create_trainee_apps, run_trainees  # noqa: E402
 
 
@@ -34,10 +33,7 @@ def main() -> None:
     )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="handshake-flow-bench-") as tmp:
-        env = production_env(base_url)
-        env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "flow.sqlite3")
-        prepare_site(env)
+    with sqlite_site_env(base_url) as env:
         apps = create_trainee_apps(env, options.users)
         with gunicorn(env, port=port, workers=options.workers):
             baseline = run_load(

@@ -16,7 +16,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from bench.servers import (  # noqa: E402
     postgres_available,
     prepare_site,
     production_env,
+    sqlite_site_env,
 )
 from bench.trainee import create_trainee_apps, run_trainees, verify_everywhere  # noqa: E402
 
@@ -43,11 +43,9 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
         if database == "postgres":
             cluster = stack.enter_context(postgres())
             env = production_env(issuer, database_url=cluster.url)
+            prepare_site(env)
         else:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="handshake-room-"))
-            env = production_env(issuer)
-            env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "room.sqlite3")
-        prepare_site(env)
+            env = stack.enter_context(sqlite_site_env(issuer))
         apps = create_trainee_apps(env, trainees)
         servers = [stack.enter_context(gunicorn(env, port=port, workers=workers)) for port in ports]
         baseline = run_load(

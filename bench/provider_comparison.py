@@ -14,7 +14,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -27,8 +26,7 @@ from bench.servers import (  # noqa: E402
     free_port,
     gunicorn,
     manage,
-    prepare_site,
-    production_env,
+    sqlite_site_env,
     stop,
     wait_until_listening,
 )
@@ -86,10 +84,7 @@ def measure_oidc_provider() -> Figures:
 def measure_org() -> tuple[Figures, Figures]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="handshake-compare-") as tmp:
-        env = production_env(base_url)
-        env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "compare.sqlite3")
-        prepare_site(env)
+    with sqlite_site_env(base_url) as env:
         app = json.loads(
             manage(
                 env,

@@ -108,16 +108,24 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int = 2) -> Iterator[st
 
 
 @contextmanager
-def sqlite_site(*, workers: int = 2) -> Iterator[str]:
-    """A prepared site on a throwaway SQLite database, served by gunicorn; yields its URL."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+def sqlite_site_env(base_url: str) -> Iterator[dict[str, str]]:
+    """The environment of a prepared site for `base_url` on a throwaway SQLite database."""
     with tempfile.TemporaryDirectory(prefix="handshake-site-") as tmp:
         env = production_env(base_url)
         env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "site.sqlite3")
         prepare_site(env)
-        with gunicorn(env, port=port, workers=workers) as url:
-            yield url
+        yield env
+
+
+@contextmanager
+def sqlite_site(*, workers: int = 2) -> Iterator[str]:
+    """A prepared site on a throwaway SQLite database, served by gunicorn; yields its URL."""
+    port = free_port()
+    with (
+        sqlite_site_env(f"http://127.0.0.1:{port}") as env,
+        gunicorn(env, port=port, workers=workers) as url,
+    ):
+        yield url
 
 
 def postgres_available() -> bool:

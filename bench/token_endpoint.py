@@ -12,14 +12,13 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import Request, run_load  # noqa: E402
-from bench.servers import free_port, gunicorn, manage, prepare_site, production_env  # noqa: E402
+from bench.servers import free_port, gunicorn, manage, sqlite_site_env  # noqa: E402
 
 USERS = 8
 REQUESTS_PER_USER = 150
@@ -33,11 +32,7 @@ def main() -> None:
     )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="handshake-token-bench-") as tmp:
-        env = production_env(base_url)
-        env["DJANGO_SECRET_KEY"] = "bench-only-secret-key-" + "t" * 40
-        env["HANDSHAKE_SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        prepare_site(env)
+    with sqlite_site_env(base_url) as env:
         credentials = json.loads(
             manage(
                 env,
