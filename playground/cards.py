@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from playground.artefacts import Artefact
+from playground.differences import Difference, difference
 from playground.models import FlowRun
 from playground.run_context import step_context, transport_for
 from playground.run_store import Breakage, breakages, results
@@ -80,6 +81,11 @@ class StepCard:
     @property
     def rows(self) -> tuple[LaneRow, ...]:
         return tuple(LaneRow(self.number, arrow, "current") for arrow in self.step.arrows)
+
+    @property
+    def differences(self) -> tuple[Difference, ...]:
+        """Where this org, Salesforce and the RFCs part ways in this step, from the catalogue."""
+        return tuple(difference(slug) for slug in self.step.differences)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 `follows` says whose behaviour the simulator copies; `confirmed` is False where Salesforce's
 behaviour is not confirmed by its documentation (recalled, seen once, or not documented at all).
-`short` is the one-sentence form a step card shows, linking to the full row.
+A step names the rows that apply to it by slug (`Step.differences`); its card on the run page
+shows each row's `short` sentence, linking to the full row on /playground/differences/.
 """
 
 from __future__ import annotations

@@ -268,7 +268,8 @@ class Step:
     read: Read | None = None  # None: `build` never returns a request
     # Seconds the runner waits before sending (a poll keeping its interval); faults never wait.
     wait_before: Callable[[StepContext], float] | None = None
-    salesforce: tuple[str, ...] = ()  # where Salesforce departs from the RFC here
+    # Slugs in playground/differences.py: where this org, Salesforce and the RFCs part ways here.
+    differences: tuple[str, ...] = ()
     button: str = "Send it"
     faults: tuple[Fault, ...] = ()
     needs_endpoint: str = ""  # an Endpoints field this step cannot run without

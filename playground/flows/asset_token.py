@@ -53,11 +53,6 @@ EXCHANGE_MEANINGS = {
     "token_type": "How to present it: as a Bearer token.",
     "expires_in": "Seconds until the asset token expires. Salesforce sends it for this flow only.",
 }
-ACTOR_MEANINGS = {
-    "did": "The device's own ID, as the device names itself.",
-    "Name": "A readable name for the device.",
-    "Asset": "The Asset record in the org that this device is.",
-}
 
 
 # The device's key and its actor token --------------------------------------------------------
@@ -165,13 +160,7 @@ def actor_token_step() -> Step:
         "will name the same key: only the holder of the private key can use it.",
         build=_asset_query,
         read=_sign_for_asset,
-        salesforce=(
-            "Salesforce matches the Asset claim against an Asset record in the org; this org "
-            "accepts its Id, its SerialNumber or its Name.",
-            "Salesforce accepts an actor token without cnf, and then does not check its "
-            "signature at all; with cnf, the signature must match the key inside it. This "
-            "step includes the key so that the signature counts.",
-        ),
+        differences=("asset-token-asset", "asset-token-actor"),
         button="Make the key and sign",
     )
 
@@ -240,11 +229,7 @@ def exchange_step(*, faults: tuple[Fault, ...]) -> Step:
         "and it dies after a minute.",
         build=_exchange_request,
         read=read,
-        salesforce=(
-            "This is the one Salesforce token response known to include expires_in (60).",
-            "Salesforce answers token_type Bearer; RFC 8693 §2.2.1 would also allow N_A for a "
-            "token that is not an access token.",
-        ),
+        differences=("asset-token-response",),
         faults=faults,
     )
 

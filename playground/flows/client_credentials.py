@@ -9,7 +9,7 @@ from playground.steps.faults import (
     WRONG_CLIENT_SECRET,
 )
 from playground.steps.resource import api_step, introspect_step, revoke_step
-from playground.steps.token import EXTRA_FIELDS, NO_EXPIRES_IN, token_request_step
+from playground.steps.token import token_request_step
 from playground.vocabulary import AppSpec, Flow
 
 RUN_AS = "grace@handshake.example"
@@ -33,13 +33,11 @@ FLOW = Flow(
             form={"grant_type": "client_credentials"},
             basic_auth=True,
             faults=(WRONG_CLIENT_SECRET, SECRET_IN_TWO_PLACES),
-            salesforce=(
-                f"The token acts as the run-as user chosen on the app ({RUN_AS} here). "
-                "Salesforce requires one and answers invalid_grant otherwise.",
-                "Salesforce allows this flow only on the org's My Domain host, never on "
-                "login.salesforce.com, and adds api_instance_url to the response.",
-                NO_EXPIRES_IN,
-                EXTRA_FIELDS,
+            differences=(
+                "client-credentials-run-as",
+                "client-credentials-host",
+                "expires-in",
+                "extra-token-fields",
             ),
         ),
         api_step(

@@ -77,33 +77,14 @@ _WHY_API = (
 
 
 def _steps(*, salesforce_shape: bool) -> tuple[Step, ...]:
-    if salesforce_shape:
-        start_notes: tuple[str, ...] = (
-            "Salesforce has no device authorization endpoint: the device POSTs "
-            "response_type=device_code to the token endpoint instead (RFC 8628 §3.1 has "
-            "its own endpoint).",
-            "Salesforce is not seen to send expires_in or verification_uri_complete; this "
-            "org sends both, since standard clients and QR codes need them.",
-        )
-        poll_notes: tuple[str, ...] = (
-            "Salesforce polls with grant_type=device and puts the device code in a parameter "
-            "named code; RFC 8628 §3.4 uses grant_type "
-            "urn:ietf:params:oauth:grant-type:device_code and a device_code parameter.",
-        )
-    else:
-        start_notes = (
-            "Real Salesforce has no device authorization endpoint and lists none in its "
-            "discovery document; this org offers one so that standard clients work.",
-        )
-        poll_notes = (
-            "This is the standard poll. A real Salesforce org expects grant_type=device and "
-            "the device code in code; this org takes both forms.",
-        )
+    # Salesforce's own start leaves two fields out; the standard start uses an endpoint that
+    # Salesforce has not got, so lists in no discovery document.
+    start = "device-flow-fields" if salesforce_shape else "discovery-metadata"
     return (
         device_authorization_step(
             scope=SCOPE,
             salesforce_shape=salesforce_shape,
-            salesforce=start_notes,
+            differences=("device-flow-shape", start),
             why=_WHY_CODES,
             faults=(SCOPE_NOT_GRANTED,),
         ),
@@ -111,7 +92,7 @@ def _steps(*, salesforce_shape: bool) -> tuple[Step, ...]:
             salesforce_shape=salesforce_shape,
             wait=False,
             faults=(POLL_TOO_FAST, REDEEM_TWICE),
-            salesforce=poll_notes,
+            differences=("device-flow-shape",),
             why=_WHY_POLL,
         ),
         api_step(why=_WHY_API),

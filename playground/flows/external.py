@@ -123,7 +123,7 @@ def external_flow(slug: str, endpoints: Endpoints) -> Flow | None:
         replace(
             step,
             arrows=tuple(_relabel(arrow, paths) for arrow in step.arrows),
-            salesforce=(),
+            differences=(),
         )
         for step in entry.flow.steps
         if not step.needs_endpoint or getattr(endpoints, step.needs_endpoint)

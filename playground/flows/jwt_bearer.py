@@ -315,13 +315,7 @@ TOKEN_STEP = Step(
     "certificate, so nothing the org stores could be used to sign in as the app.",
     build=_build,
     read=_read,
-    salesforce=(
-        "Salesforce wants exp no more than about 3 minutes ahead and answers an exp out of "
-        "range with “expired authorization code”; RFC 7523 sets no such limit.",
-        "The scope parameter is ignored: the token gets the scopes the user's approval gave "
-        "the app.",
-        "The answer has no refresh_token, and may lack issued_at and signature.",
-    ),
+    differences=("jwt-bearer-exp", "jwt-bearer-approval", "jwt-bearer-response-fields"),
     button="Sign and send",
     faults=(
         EXPIRED,

@@ -68,10 +68,7 @@ FLOW = Flow(
             fields=(("refresh_token", "previous_refresh_token"),),
             needs=("previous_refresh_token",),
             expect_refusal="a rotated refresh token must never work twice.",
-            salesforce=(
-                "Salesforce answers a dead refresh token with invalid_grant and the words "
-                "'expired access/refresh token', whatever the reason it died.",
-            ),
+            differences=("refresh-token-errors",),
         ),
         introspect_step(
             token="refresh_token",

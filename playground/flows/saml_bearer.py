@@ -428,12 +428,7 @@ TOKEN_STEP = Step(
     "found the user pre-authorized. The app never had a password for the user.",
     build=_build,
     read=_read,
-    salesforce=(
-        "Salesforce takes RSA-SHA256 or RSA-SHA1 signatures; prefer SHA-256.",
-        "Salesforce also keeps an older form of this flow: grant_type=assertion with "
-        "assertion_type=urn:oasis:names:tc:SAML:2.0:profiles:SSO:browser.",
-        "No refresh token is ever issued in this flow.",
-    ),
+    differences=("saml-signature-algorithms", "saml-legacy-assertion-flow", "jwt-bearer-approval"),
     button="Sign and send",
     faults=(WRAPPED, EXPIRED, WRONG_RECIPIENT, REPLAYED_ID),
     inputs=(

@@ -27,20 +27,13 @@ FLOW = Flow(
             why="response_type=token asks for the token itself in the redirect. The app "
             "cannot authenticate, so the only thing keeping the token from the wrong page is "
             "the exact match of the redirect URI.",
-            salesforce=(
-                "Orgs can switch this flow off entirely (Salesforce's blockOAuthUsrAgtFlow "
-                "setting), and new apps should leave it off.",
-            ),
+            differences=("blocked-flows",),
         ),
         fragment_callback_step(
             why="The fragment never reaches a server, which is why this flow was invented "
             "for browsers. But it does reach browser history, and every script on the page "
             "can read it. RFC 9700 §2.1.2 says not to use this flow.",
-            salesforce=(
-                "Salesforce returns a refresh token in the fragment only for special redirect "
-                "URIs, and adds instance_url, id, issued_at and signature as in a token "
-                "response.",
-            ),
+            differences=("user-agent-refresh", "extra-token-fields"),
         ),
         api_step(
             faults=API_FAULTS,

@@ -9,7 +9,7 @@ from playground.steps.faults import (
     WRONG_CLIENT_SECRET,
 )
 from playground.steps.resource import api_step, identity_step, revoke_step
-from playground.steps.token import EXTRA_FIELDS, NO_EXPIRES_IN, token_request_step
+from playground.steps.token import token_request_step
 from playground.vocabulary import AppSpec, Flow
 
 DEMO_USERNAME = "ada@handshake.example"
@@ -37,15 +37,12 @@ FLOW = Flow(
                 "password": DEMO_PASSWORD,
             },
             faults=(UNKNOWN_USER, WRONG_CLIENT_SECRET),
-            salesforce=(
-                "Salesforce expects the password followed by the user's security token when "
-                "the request comes from an untrusted network.",
-                "Salesforce never returns a refresh token in this flow, and blocks the flow "
-                "by default in orgs created since Summer '23.",
-                "Any failure comes back as invalid_grant with 'authentication failure', "
-                "whatever the cause.",
-                NO_EXPIRES_IN,
-                EXTRA_FIELDS,
+            differences=(
+                "password-security-token",
+                "username-password-answers",
+                "blocked-flows",
+                "expires-in",
+                "extra-token-fields",
             ),
         ),
         identity_step(

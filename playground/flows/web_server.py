@@ -31,19 +31,14 @@ FLOW = Flow(
             why="The link asks for a code (response_type=code) and carries a fresh state. "
             "Everything in it is public: anyone could read this URL and still not get a token.",
             faults=(REDIRECT_ELSEWHERE,),
-            salesforce=(
-                "Salesforce wants redirect_uri on every request, even when the app has a "
-                "single callback URL (RFC 6749 §4.1.1 lets a server default it).",
-            ),
+            differences=("redirect-uri-required",),
         ),
         code_callback_step(
             faults=(FORGED_STATE,),
             why="The code came back through the browser, so the app treats it as untrusted: "
             "state proves the redirect answers a request this browser started, and iss proves "
             "which server sent it. The code alone is worthless without the client secret.",
-            salesforce=(
-                "Salesforce codes live for 15 minutes; RFC 6749 §4.1.2 recommends at most 10.",
-            ),
+            differences=("code-lifetime",),
         ),
         token_request_step(
             slug="token",

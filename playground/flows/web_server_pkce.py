@@ -47,10 +47,7 @@ FLOW = Flow(
             why="The app kept the verifier to itself and sent only its SHA-256 hash. Someone "
             "who steals the code from the redirect still cannot use it, because only this app "
             "can show the matching verifier. The nonce will come back inside the ID token.",
-            salesforce=(
-                "Salesforce's documentation does not list code_challenge_method; send S256 "
-                "anyway, as RFC 7636 §4.3 expects.",
-            ),
+            differences=("pkce-method",),
         ),
         code_callback_step(
             faults=(FORGED_STATE,),
@@ -80,12 +77,7 @@ FLOW = Flow(
                 REPLAY_CODE,
                 *ID_TOKEN_FAULTS,
             ),
-            salesforce=(
-                "If the verifier does not match, Salesforce answers invalid_request; RFC 7636 "
-                "§4.6 says invalid_grant.",
-                "The signature field is an HMAC keyed with the client secret. A public app has "
-                "no secret, so it cannot check it and relies on TLS instead.",
-            ),
+            differences=("pkce-mismatch", "extra-token-fields"),
         ),
         userinfo_step(
             faults=BEARER_FAULTS,

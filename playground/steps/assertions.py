@@ -196,12 +196,7 @@ def certificate_step(*, field: str, owner_label: str, why: str, pre_authorized: 
             ),
         ),
         check_inputs=_pair,
-        salesforce=(
-            "In Salesforce you upload the certificate under the connected app's “Use digital "
-            "signatures” (JWT bearer) or name the identity provider's certificate in the SAML "
-            "settings; the org never sees the private key. The playground keeps one only "
-            "because it plays your server here.",
-        ),
+        differences=("assertion-certificate",),
     )
 
 

@@ -33,7 +33,7 @@ def authorize_step(
     pkce: bool = False,
     nonce: bool = False,
     why: str,
-    salesforce: tuple[str, ...] = (),
+    differences: tuple[str, ...] = (),
     faults: tuple[Fault, ...] = (),
 ) -> Step:
     def request_values(ctx: StepContext) -> tuple[dict[str, str], PkceProof | None]:
@@ -94,7 +94,7 @@ def authorize_step(
         "in the app.",
         why=why,
         build=build,
-        salesforce=salesforce,
+        differences=differences,
         button="Prepare the request",
         faults=faults,
     )
@@ -122,7 +122,7 @@ def _callback_checks(ctx: StepContext) -> tuple[Check, ...]:
 
 
 def code_callback_step(
-    *, why: str, salesforce: tuple[str, ...] = (), faults: tuple[Fault, ...] = ()
+    *, why: str, differences: tuple[str, ...] = (), faults: tuple[Fault, ...] = ()
 ) -> Step:
     def read_redirect(ctx: StepContext) -> StepResult:
         exchanges = (ctx.received_exchange,) if ctx.received_exchange else ()
@@ -164,12 +164,12 @@ def code_callback_step(
         "callback URL with a one-time code. The app checks state and iss before trusting it.",
         why=why,
         build=read_redirect,
-        salesforce=salesforce,
+        differences=differences,
         faults=faults,
     )
 
 
-def fragment_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Step:
+def fragment_callback_step(*, why: str, differences: tuple[str, ...] = ()) -> Step:
     def read_fragment(ctx: StepContext) -> StepResult:
         received = ctx.received
         checks = _callback_checks(ctx)
@@ -222,5 +222,5 @@ def fragment_callback_step(*, why: str, salesforce: tuple[str, ...] = ()) -> Ste
         "Browsers never send that part to a server, so a script on the page reads it.",
         why=why,
         build=read_fragment,
-        salesforce=salesforce,
+        differences=differences,
     )

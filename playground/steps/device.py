@@ -33,7 +33,7 @@ def device_authorization_step(
     why: str,
     faults: tuple[Fault, ...] = (),
     salesforce_shape: bool = False,
-    salesforce: tuple[str, ...] = (),
+    differences: tuple[str, ...] = (),
 ) -> Step:
     """RFC 8628 §3.1 at the device authorization endpoint or, in Salesforce's shape, a POST
     to the token endpoint with response_type=device_code (same answer)."""
@@ -122,7 +122,7 @@ def device_authorization_step(
         why=why,
         build=build,
         read=read,
-        salesforce=salesforce,
+        differences=differences,
         button="Ask for the codes",
         faults=faults,
         # The org answers at fixed paths; an external server must have published the endpoint.
@@ -144,7 +144,7 @@ def device_poll_step(
     faults: tuple[Fault, ...] = (),
     salesforce_shape: bool = False,
     wait: bool = True,
-    salesforce: tuple[str, ...] = (),
+    differences: tuple[str, ...] = (),
 ) -> Step:
     """RFC 8628 §3.4-3.5: one poll per run of the step, repeated until the person decides.
 
@@ -234,7 +234,7 @@ def device_poll_step(
         build=build,
         read=read,
         wait_before=wait_before if wait else None,
-        salesforce=salesforce,
+        differences=differences,
         button="Poll now",
         faults=faults,
     )

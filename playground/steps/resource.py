@@ -97,16 +97,7 @@ def api_step(
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "The REST API answers a bad token with a JSON list, "
-            '[{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}], '
-            "rather than only the WWW-Authenticate error of RFC 6750 §3.",
-        )
-        if expect_refusal
-        else (
-            "The API lives at the instance_url from the token response, not at the login "
-            "host: a real client must use that value.",
-        ),
+        differences=("api-401",) if expect_refusal else ("api-instance-url",),
         faults=faults,
     )
 
@@ -143,10 +134,7 @@ def userinfo_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "Salesforce's sub is the identity URL (…/id/00D…/005…), not a bare user ID, and "
-            "the answer carries Salesforce extras such as organization_id, user_type and urls.",
-        ),
+        differences=("userinfo-claims",),
         faults=faults,
         needs_endpoint="userinfo",
     )
@@ -185,10 +173,7 @@ def identity_step(*, why: str) -> Step:
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "The identity URL is Salesforce's own; other servers offer OpenID Connect's "
-            "userinfo for the same purpose (this org has both).",
-        ),
+        differences=("identity-url",),
     )
 
 
@@ -245,11 +230,7 @@ def introspect_step(
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "Salesforce's introspection answer sets token_type to access_token or "
-            "refresh_token (RFC 7662 suggests the RFC 6749 type, like Bearer) and makes sub "
-            "the identity URL.",
-        ),
+        differences=("introspection-shape",),
         faults=faults,
         needs_endpoint="introspection",
     )
@@ -282,15 +263,8 @@ def revoke_step(*, token: str = "access_token", why: str, faults: tuple[Fault, .
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "Salesforce also accepts revocation by GET with ?token= (RFC 7009 allows only "
-            "POST), which puts the token in a URL; avoid it.",
-        )
-        + (
-            ("Revoking a refresh token also revokes every access token issued from it.",)
-            if token == "refresh_token"
-            else ()
-        ),
+        differences=("revocation",)
+        + (("revoke-refresh-token",) if token == "refresh_token" else ()),
         faults=faults,
         needs_endpoint="revocation",
     )
@@ -353,8 +327,5 @@ def discovery_step(*, why: str) -> Step:
         why=why,
         build=build,
         read=read,
-        salesforce=(
-            "Real Salesforce leaves grant_types_supported and code_challenge_methods_supported "
-            "out of its discovery document, though it supports PKCE; this org lists them.",
-        ),
+        differences=("discovery-metadata",),
     )

@@ -29,17 +29,6 @@ from playground.steps.answers import (
 )
 from playground.vocabulary import Arrow, Fault, Step, StepContext, StepResult
 
-NO_EXPIRES_IN = (
-    "Salesforce leaves expires_in out of token responses (RFC 6749 §5.1 recommends it); the "
-    "lifetime comes from the app's session policy, and introspection tells you exp. This org "
-    "adds expires_in only where a standard client needs it."
-)
-EXTRA_FIELDS = (
-    "Beyond RFC 6749 §5.1, Salesforce adds instance_url (where to call the API), id (the "
-    "identity URL), issued_at (milliseconds, as a string) and signature (an HMAC that the "
-    "client can check with its secret)."
-)
-
 
 def token_artefacts(
     ctx: StepContext, exchange: HttpExchange, *, nonce: str = ""
@@ -114,7 +103,7 @@ def token_request_step(
     fields: tuple[tuple[str, str], ...] = (),
     send_secret: bool = True,
     basic_auth: bool = False,
-    salesforce: tuple[str, ...] = (NO_EXPIRES_IN, EXTRA_FIELDS),
+    differences: tuple[str, ...] = ("expires-in", "extra-token-fields"),
     expect_refusal: str = "",
     faults: tuple[Fault, ...] = (),
 ) -> Step:
@@ -149,7 +138,7 @@ def token_request_step(
         why=why,
         build=build,
         read=read,
-        salesforce=salesforce,
+        differences=differences,
         faults=faults,
     )
 
@@ -167,12 +156,7 @@ def rotation_step(*, why: str, faults: tuple[Fault, ...] = ()) -> Step:
         form={"grant_type": "refresh_token"},
         fields=(("refresh_token", "refresh_token"),),
         needs=("refresh_token",),
-        salesforce=(
-            "Salesforce returns a new refresh token only when the app has refresh token "
-            "rotation switched on; otherwise the refresh response has none and the old one "
-            "stays valid.",
-            NO_EXPIRES_IN,
-        ),
+        differences=("refresh-without-rotation", "expires-in"),
     )
 
     def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:

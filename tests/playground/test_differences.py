@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from playground.differences import SALESFORCE_DIFFERENCES, difference
-from tests.playground.conftest import watch_page
+from playground.flows import FLOWS
+from tests.playground.conftest import run_step, start_run, watch_page
 
 
 def test_difference_slugs_are_unique_and_kebab_case():
@@ -29,6 +32,28 @@ def test_a_difference_is_found_by_its_slug():
 def test_an_unknown_difference_slug_is_a_bug_and_raises():
     with pytest.raises(LookupError, match="no-such-difference"):
         difference("no-such-difference")
+
+
+@pytest.mark.parametrize("flow", FLOWS.values(), ids=FLOWS.keys())
+def test_every_difference_a_step_names_is_in_the_catalogue(flow):
+    for step in flow.steps:
+        for slug in step.differences:
+            assert difference(slug).slug == slug, (step.slug, slug)
+
+
+@pytest.mark.django_db
+def test_a_step_card_shows_its_differences_from_the_catalogue_with_links(client, org):
+    run = start_run(client, "device")
+    run_step(client, run, "device-authorization")
+
+    body = client.get(reverse("playground:run_detail", args=[run.id])).content.decode()
+    page = reverse("playground:differences")
+    card = body[body.index('id="step-device-authorization"') : body.index('id="step-device-poll"')]
+    for slug in ("device-flow-shape", "device-flow-fields"):
+        row = difference(slug)
+        assert f'<a href="{page}#{slug}">{row.topic}</a>: {row.short}' in card
+    # device-flow-fields is not confirmed; device-flow-shape is.
+    assert card.count("Not confirmed</span>") == 1
 
 
 @pytest.mark.django_db
@@ -63,4 +88,24 @@ def test_a_person_reaches_the_differences_from_the_playground(site, page: Page):
     expect(row).to_contain_text("RFC 9207")
     expect(row).to_contain_text("Not confirmed")
     expect(row).to_contain_text("follows the standard")
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_step_card_links_each_difference_to_its_row(site, page: Page):
+    problems = watch_page(page, site)
+    page.goto(site + "/playground/flows/device/")
+    page.get_by_role("button", name="Start a run").click()
+    page.locator("#step-device-authorization").get_by_role("button").click()
+
+    notes = page.locator("#step-device-authorization .note--salesforce")
+    expect(notes).to_contain_text(difference("device-flow-fields").short)
+    expect(notes.locator("li", has_text="verification_uri_complete")).to_contain_text(
+        "Not confirmed"
+    )
+    notes.get_by_role("link", name=difference("device-flow-fields").topic).click()
+
+    expect(page).to_have_url(re.compile(r"/playground/differences/#device-flow-fields$"))
+    expect(page.locator("#device-flow-fields")).to_contain_text("RFC 8628 §3.2")
     assert problems == []
