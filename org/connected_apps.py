@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -279,13 +278,9 @@ def _apply(app: ConnectedApp, changes: dict[str, Any]) -> None:
         if changes["permitted_users"] not in PermittedUsers.values:
             raise InvalidSetting("permitted_users", "Choose who may use the app.")
         app.permitted_users = changes["permitted_users"]
-    for field, sealed_key in _CERTIFICATE_FIELDS.items():
+    for field in _CERTIFICATE_FIELDS:
         if field in changes:
-            pem = _clean_certificate(field, changes[field])
-            if pem != getattr(app, field):
-                # A new certificate: a private key generated for the old one is useless now.
-                setattr(app, field, pem)
-                setattr(app, sealed_key, "")
+            setattr(app, field, _clean_certificate(field, changes[field]))
 
     if app.is_public:
         blocked = sorted(set(app.grants) & _CONFIDENTIAL_ONLY)
@@ -367,7 +362,7 @@ def _org_user(field: str, username: str) -> OrgUser:
     return user
 
 
-_CERTIFICATE_FIELDS = {"cert_pem": "sealed_cert_key", "saml_idp_cert_pem": "sealed_saml_idp_key"}
+_CERTIFICATE_FIELDS = ("cert_pem", "saml_idp_cert_pem")
 
 
 def _clean_certificate(field: str, value: str | None) -> str:
@@ -384,27 +379,16 @@ def _clean_certificate(field: str, value: str | None) -> str:
 def generate_certificate_for(client_id: str, owner: str) -> str:
     """Give the app a new certificate for JWT bearer assertions; returns its private key.
 
-    The key comes back in PEM once, for the visitor to download, and is also kept sealed
-    (like consumer secrets) so the playground can sign assertions for this app later:
-    `certificate_key_of` hands it out as a loaded key. Uploading another certificate
-    discards it.
+    The key comes back in PEM once, for the visitor to download. The org keeps only the
+    certificate: whoever signs assertions holds the key, and the org never needs it.
     """
     return _generate(client_id, owner=owner, field="cert_pem", purpose="JWT bearer")
 
 
 def generate_saml_idp_certificate_for(client_id: str, owner: str) -> str:
-    """The same for the SAML identity provider the app trusts: the playground then plays
-    that identity provider and signs SAML assertions with the returned key."""
+    """The same for the SAML identity provider the app trusts; the returned key is the
+    identity provider's, to sign SAML assertions with."""
     return _generate(client_id, owner=owner, field="saml_idp_cert_pem", purpose="SAML IdP")
-
-
-def certificate_key_of(client_id: str, owner: str) -> rsa.RSAPrivateKey | None:
-    """The private key of a certificate the org generated for the app, or None."""
-    return _sealed_key(owned_app(client_id, owner=owner).sealed_cert_key)
-
-
-def saml_idp_key_of(client_id: str, owner: str) -> rsa.RSAPrivateKey | None:
-    return _sealed_key(owned_app(client_id, owner=owner).sealed_saml_idp_key)
 
 
 def _generate(client_id: str, *, owner: str, field: str, purpose: str) -> str:
@@ -412,15 +396,5 @@ def _generate(client_id: str, *, owner: str, field: str, purpose: str) -> str:
         app = owned_app(client_id, owner=owner)
         generated = certificates.generate(f"{app.name} ({purpose})")
         setattr(app, field, generated.certificate_pem.strip() + "\n")
-        setattr(app, _CERTIFICATE_FIELDS[field], vault.seal_private_key(generated.private_key))
-        app.save(update_fields=[field, _CERTIFICATE_FIELDS[field], "updated_at"])
+        app.save(update_fields=[field, "updated_at"])
     return generated.private_key_pem
-
-
-def _sealed_key(sealed: str) -> rsa.RSAPrivateKey | None:
-    if not sealed:
-        return None
-    try:
-        return vault.unseal_private_key(sealed)
-    except vault.SealBroken:
-        return None

@@ -94,10 +94,6 @@ class ConnectedApp(models.Model):
     )
     cert_pem = models.TextField(blank=True)
     saml_idp_cert_pem = models.TextField(blank=True)
-    # Private keys of certificates the org generated, sealed, so the playground can sign
-    # assertions for the visitor's app. Empty for an uploaded certificate.
-    sealed_cert_key = models.TextField(blank=True)
-    sealed_saml_idp_key = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

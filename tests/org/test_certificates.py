@@ -1,5 +1,5 @@
-"""Certificates of connected apps in Setup: generated (private key shown once, kept sealed
-for the playground) or uploaded, for the JWT bearer and SAML bearer flows."""
+"""Certificates of connected apps in Setup: generated (the private key shown once and never
+kept) or uploaded, for the JWT bearer and SAML bearer flows."""
 
 from __future__ import annotations
 
@@ -19,12 +19,9 @@ from org.connected_apps import (
     JWT_BEARER,
     InvalidSetting,
     NotYourApp,
-    certificate_key_of,
     create_connected_app,
     generate_certificate_for,
     generate_saml_idp_certificate_for,
-    saml_idp_key_of,
-    update_connected_app,
 )
 from org.models import ConnectedApp
 from org.visitors import visitor_id
@@ -73,8 +70,8 @@ def test_the_generated_key_signs_assertions_the_org_accepts(client, org, setting
     app = _my_app(client, grants=[JWT_BEARER], pre_authorize=[ADA])
     owner = visitor_id(client.session)
     pem = generate_certificate_for(app.client_id, owner=owner)
-    key = certificate_key_of(app.client_id, owner=owner)
-    assert key is not None
+    key = load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
     claims = {
         "iss": app.client_id,
         "sub": ADA,
@@ -92,58 +89,35 @@ def test_the_generated_key_signs_assertions_the_org_accepts(client, org, setting
     assert response.status_code == 200, response.content
 
 
-def test_the_private_key_is_sealed_at_rest_and_handed_out_loaded(org):
-    issued = create_connected_app(name="Sealed", owner="me", grants=[JWT_BEARER])
+def test_the_org_keeps_the_certificate_and_not_the_private_key_it_generated(org):
+    issued = create_connected_app(name="Signer", owner="me", grants=[JWT_BEARER])
     pem = generate_certificate_for(issued.client_id, owner="me")
     app = ConnectedApp.objects.get(client_id=issued.client_id)
 
-    assert app.sealed_cert_key
-    assert "PRIVATE KEY" not in app.sealed_cert_key
-    assert pem not in app.sealed_cert_key
-    key = certificate_key_of(issued.client_id, owner="me")
+    key = load_pem_private_key(pem.encode(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     assert _matches(key, app.cert_pem)
+    stored = " ".join(str(value) for value in vars(app).values())
+    assert "PRIVATE KEY" not in stored
 
 
 def test_a_saml_identity_provider_certificate_can_be_generated_too(org):
     issued = create_connected_app(name="SAML", owner="me", grants=[JWT_BEARER])
 
-    generate_saml_idp_certificate_for(issued.client_id, owner="me")
+    pem = generate_saml_idp_certificate_for(issued.client_id, owner="me")
 
     app = ConnectedApp.objects.get(client_id=issued.client_id)
-    key = saml_idp_key_of(issued.client_id, owner="me")
-    assert key is not None
+    key = load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
     assert _matches(key, app.saml_idp_cert_pem)
-    assert certificate_key_of(issued.client_id, owner="me") is None
+    assert not app.cert_pem
 
 
-def test_uploading_another_certificate_forgets_the_generated_key(org):
-    issued = create_connected_app(name="Swap", owner="me", grants=[JWT_BEARER])
-    generate_certificate_for(issued.client_id, owner="me")
-
-    update_connected_app(issued.client_id, owner="me", cert_pem=make_key_pair().certificate_pem)
-
-    assert certificate_key_of(issued.client_id, owner="me") is None
-
-
-def test_saving_settings_unchanged_keeps_the_generated_key(client, org):
-    app = _my_app(client)
-    owner = visitor_id(client.session)
-    generate_certificate_for(app.client_id, owner=owner)
-    app.refresh_from_db()
-
-    update_connected_app(app.client_id, owner=owner, cert_pem=app.cert_pem.strip())
-
-    assert certificate_key_of(app.client_id, owner=owner) is not None
-
-
-def test_nobody_else_can_generate_or_read_a_key_for_my_app(org):
+def test_nobody_else_can_generate_a_key_for_my_app(org):
     issued = create_connected_app(name="Mine", owner="me", grants=[JWT_BEARER])
 
     with pytest.raises(NotYourApp):
         generate_certificate_for(issued.client_id, owner="someone else")
-    with pytest.raises(NotYourApp):
-        certificate_key_of(issued.client_id, owner="someone else")
 
 
 def test_uploading_a_pem_file_in_setup(client, org):
