@@ -5,7 +5,7 @@ Plain Python (no Django), so the advisor's domain, the org and the playground ma
 
 from __future__ import annotations
 
-LINE_BREAKS = frozenset("\t\n\r")
+TAB_AND_LINE_BREAKS = frozenset("\t\n\r")
 
 
 def is_control(character: str) -> bool:

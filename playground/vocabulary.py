@@ -9,7 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from config.org_paths import API_VERSION, ORG_PATHS
-from config.text import LINE_BREAKS, has_control_characters
+from config.text import TAB_AND_LINE_BREAKS, has_control_characters
 from playground.artefacts import Artefact
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.guides import FlowGuide
@@ -219,7 +219,7 @@ class InputError(ValueError):
 def plain_text(value: str) -> str:
     """The value without surrounding spaces; refuses control characters other than tabs and
     line breaks."""
-    if has_control_characters(value, allowing=LINE_BREAKS):
+    if has_control_characters(value, allowing=TAB_AND_LINE_BREAKS):
         raise InputError("Remove the control characters from this value.")
     return value.strip()
 

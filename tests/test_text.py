@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.text import (
-    LINE_BREAKS,
+    TAB_AND_LINE_BREAKS,
     has_control_characters,
     is_control,
     without_control_characters,
@@ -57,12 +57,14 @@ def test_text_has_control_characters_exactly_when_the_filter_changes_it(value):
 
 @given(texts)
 def test_allowed_control_characters_are_not_counted(value):
-    others = "".join(character for character in value if character not in LINE_BREAKS)
+    others = "".join(character for character in value if character not in TAB_AND_LINE_BREAKS)
 
-    assert has_control_characters(value, allowing=LINE_BREAKS) == has_control_characters(others)
+    assert has_control_characters(value, allowing=TAB_AND_LINE_BREAKS) == has_control_characters(
+        others
+    )
 
 
 def test_line_breaks_and_tab_are_allowed_when_asked():
     assert has_control_characters("a\tb\r\nc")
-    assert not has_control_characters("a\tb\r\nc", allowing=LINE_BREAKS)
-    assert has_control_characters("a\nb\x00", allowing=LINE_BREAKS)
+    assert not has_control_characters("a\tb\r\nc", allowing=TAB_AND_LINE_BREAKS)
+    assert has_control_characters("a\nb\x00", allowing=TAB_AND_LINE_BREAKS)
