@@ -282,14 +282,13 @@ def verify_step() -> Step:
         return nothing_to_send(ctx, "asset_token") or OutgoingRequest.get(ctx.urls.jwks)
 
     def read(ctx: StepContext, keys: HttpExchange) -> StepResult:
-        key_set = org_keys(keys)
         if not keys.ok:
             return StepResult(
                 "error", f"The org's keys could not be fetched: {keys.problem}", (keys,)
             )
         token = ctx.values["asset_token"]
         verdict = inspect_jwt(
-            token, key=key_set, expected=Expected(issuer=ctx.base_url, audience=ctx.base_url)
+            token, key=org_keys(keys), expected=Expected(issuer=ctx.base_url, audience=ctx.base_url)
         )
         claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
         checks = _asset_checks(claims, ctx)
