@@ -1,23 +1,30 @@
-"""X.509 certificates: made for a connected app or a visitor, or uploaded, and read.
+"""X.509 certificates: made for a connected app or a visitor, or uploaded, and read; and the
+certificates TLS needs (an authority, server and client certificates it issues, RFC 8705
+thumbprints, a description of every field a handshake depends on).
 
-Plain cryptography, shared by the org (which checks assertions with them) and the playground
-(which signs assertions with them); it knows neither. A JWT bearer assertion is checked with
-the public key of the app's certificate ("Use digital signatures" in Salesforce); a SAML bearer
-assertion with the certificate of the identity provider the app trusts. Parsed certificates are
-cached per PEM, a pure cache: parsing costs far more than verifying (pass loaded keys, never
-PEM bytes).
+Plain cryptography, shared by the org (which checks assertions and serves TLS with them) and
+the playground (which signs assertions and performs handshakes with them); it knows neither.
+A JWT bearer assertion is checked with the public key of the app's certificate ("Use digital
+signatures" in Salesforce); a SAML bearer assertion with the certificate of the identity
+provider the app trusts. Parsed certificates are cached per PEM, a pure cache: parsing costs
+far more than verifying (pass loaded keys, never PEM bytes).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import ipaddress
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 KEY_SIZE = 2048
 LIFETIME = timedelta(days=365)
@@ -123,3 +130,267 @@ def facts(pem: str) -> CertificateFacts | None:
         not_after=not_after,
         expired=not_after <= datetime.now(UTC),
     )
+
+
+# --- Certificates for TLS: an authority, and the server and client certificates it issues ---
+#
+# TLS keys are ECDSA P-256: generating one takes well under a millisecond (an RSA key ~50 ms),
+# and every TLS library both sides use accepts them.
+
+TLS_LIFETIME = timedelta(days=825)  # the CA/Browser Forum's longest leaf lifetime, 2018–2020
+AUTHORITY_LIFETIME = timedelta(days=3650)
+
+
+class Purpose(Enum):
+    """What a leaf certificate may be used for (RFC 5280 §4.2.1.12 extended key usage)."""
+
+    SERVER = "server"
+    CLIENT = "client"
+
+
+_EXTENDED_USAGE = {
+    Purpose.SERVER: ExtendedKeyUsageOID.SERVER_AUTH,
+    Purpose.CLIENT: ExtendedKeyUsageOID.CLIENT_AUTH,
+}
+_USAGE_NAMES = {
+    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
+    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
+    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
+    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
+}
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate with its private key, loaded and as PEM."""
+
+    certificate: x509.Certificate
+    private_key: ec.EllipticCurvePrivateKey
+
+    @property
+    def certificate_pem(self) -> str:
+        return self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+    @property
+    def private_key_pem(self) -> str:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode("ascii")
+
+
+def _name(common_name: str, organization: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64] or "unnamed"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64] or "unnamed"),
+        ]
+    )
+
+
+def _validity(
+    not_before: datetime | None, not_after: datetime | None, lifetime: timedelta
+) -> tuple[datetime, datetime]:
+    start = not_before or datetime.now(UTC) - BACKDATE
+    return start, not_after or start + BACKDATE + lifetime
+
+
+def make_authority(
+    common_name: str,
+    *,
+    organization: str = "Handshake demo org",
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+) -> IssuedCertificate:
+    """A self-signed root CA that may sign leaf certificates only (path length 0)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(common_name, organization)
+    start, end = _validity(not_before, not_after, AUTHORITY_LIFETIME)
+    public = key.public_key()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return IssuedCertificate(certificate=certificate, private_key=key)
+
+
+def issue(
+    issuer: IssuedCertificate | None,
+    *,
+    common_name: str,
+    purpose: Purpose,
+    organization: str = "Handshake demo org",
+    dns_names: Sequence[str] = (),
+    ip_addresses: Sequence[str] = (),
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+) -> IssuedCertificate:
+    """A leaf certificate for a TLS server or client, signed by `issuer` (None: self-signed).
+
+    RFC 5280 §4.2.1.3 and §4.2.1.12: the key may sign (ECDSA handshakes) and nothing else,
+    for the one purpose given. Names go in the subject alternative name (RFC 6125 §6.4.4:
+    clients match the host against it, not the common name).
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = _name(common_name, organization)
+    start, end = _validity(not_before, not_after, TLS_LIFETIME)
+    signer_key = issuer.private_key if issuer else key
+    public = key.public_key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.certificate.subject if issuer else subject)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([_EXTENDED_USAGE[purpose]]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+    )
+    alternative_names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
+    alternative_names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ip_addresses]
+    if alternative_names:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName(alternative_names), critical=False
+        )
+    if issuer:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
+            critical=False,
+        )
+    return IssuedCertificate(certificate=builder.sign(signer_key, hashes.SHA256()), private_key=key)
+
+
+def load_issued(certificate_pem: str, private_key_pem: str) -> IssuedCertificate:
+    """An IssuedCertificate back from its two PEMs (an ECDSA key, as `issue` makes)."""
+    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise UnusableCertificate("The private key must be ECDSA.")
+    return IssuedCertificate(
+        certificate=x509.load_pem_x509_certificate(certificate_pem.encode()), private_key=key
+    )
+
+
+def read_pem(pem: str) -> x509.Certificate:
+    """Any one PEM X.509 certificate, whatever its key; raises UnusableCertificate."""
+    try:
+        return x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        raise UnusableCertificate("This is not a PEM-encoded X.509 certificate.") from None
+
+
+def thumbprint(certificate: x509.Certificate | bytes) -> str:
+    """RFC 8705 §3.1 `x5t#S256`: base64url, unpadded, of SHA-256 over the certificate's DER."""
+    der = (
+        certificate
+        if isinstance(certificate, bytes)
+        else certificate.public_bytes(serialization.Encoding.DER)
+    )
+    return base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class CertificateDescription:
+    """What a person reads about a certificate: every field the handshake depends on."""
+
+    subject: str  # RFC 4514
+    issuer: str
+    serial_number: str  # hex
+    not_before: datetime
+    not_after: datetime
+    key: str  # "ECDSA P-256", "RSA 2048"
+    alternative_names: tuple[str, ...]  # "DNS:localhost", "IP:127.0.0.1"
+    is_authority: bool
+    extended_key_usage: tuple[str, ...]  # "serverAuth", "clientAuth"
+    self_signed: bool
+    x5t_s256: str
+
+
+def describe(certificate: x509.Certificate) -> CertificateDescription:
+    public = certificate.public_key()
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        key = {"secp256r1": "ECDSA P-256", "secp384r1": "ECDSA P-384"}.get(
+            public.curve.name, f"ECDSA {public.curve.name}"
+        )
+    elif isinstance(public, rsa.RSAPublicKey):
+        key = f"RSA {public.key_size}"
+    else:
+        key = type(public).__name__
+    return CertificateDescription(
+        subject=certificate.subject.rfc4514_string(),
+        issuer=certificate.issuer.rfc4514_string(),
+        serial_number=f"{certificate.serial_number:X}",
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        key=key,
+        alternative_names=_alternative_names(certificate),
+        is_authority=_is_authority(certificate),
+        extended_key_usage=_extended_key_usage(certificate),
+        self_signed=certificate.issuer == certificate.subject,
+        x5t_s256=thumbprint(certificate),
+    )
+
+
+def _is_authority(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _alternative_names(certificate: x509.Certificate) -> tuple[str, ...]:
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return ()
+    return tuple(
+        f"DNS:{name.value}" if isinstance(name, x509.DNSName) else f"IP:{name.value}"
+        for name in names
+        if isinstance(name, x509.DNSName | x509.IPAddress)
+    )
+
+
+def _extended_key_usage(certificate: x509.Certificate) -> tuple[str, ...]:
+    try:
+        usages = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return ()
+    return tuple(_USAGE_NAMES.get(usage, usage.dotted_string) for usage in usages)
