@@ -41,6 +41,9 @@ class OrgUser(models.Model):
     # SHA-256 of the user's security token, appended to the password by the
     # username-password flow when the caller's network is not trusted.
     security_token_hash = models.CharField(max_length=64, blank=True)
+    # Salesforce's "Enforce SSL/TLS Mutual Authentication" permission: this user's API calls
+    # are refused unless they come with a verified client certificate.
+    enforce_mutual_tls = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.username
@@ -63,6 +66,14 @@ class RefreshTokenPolicy(models.TextChoices):
     UNTIL_REVOKED = "until_revoked", "Valid until revoked"
     EXPIRE_AFTER = "expire_after", "Expire after a fixed time"
     EXPIRE_IF_UNUSED = "expire_if_unused", "Expire if not used for a while"
+
+
+class TlsClientAuth(models.TextChoices):
+    """RFC 8705 §2: how an app may authenticate with its client certificate."""
+
+    NONE = "", "No client certificate"
+    PKI = "tls_client_auth", "A certificate from a CA I trust, with this subject"
+    SELF_SIGNED = "self_signed_tls_client_auth", "This self-signed certificate"
 
 
 class ConnectedApp(models.Model):
@@ -94,8 +105,19 @@ class ConnectedApp(models.Model):
     )
     cert_pem = models.TextField(blank=True)
     saml_idp_cert_pem = models.TextField(blank=True)
+    tls_client_auth = models.CharField(
+        max_length=40, choices=TlsClientAuth.choices, blank=True, default=TlsClientAuth.NONE
+    )
+    # RFC 8705 §2.2: the app's own certificate (self-signed), or §2.1: the CA that issues it.
+    tls_client_cert_pem = models.TextField(blank=True)
+    # RFC 8705 §2.1.2 tls_client_auth_subject_dn, as an RFC 4514 string.
+    tls_client_subject_dn = models.CharField(max_length=512, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not stored: the x5t#S256 of the certificate this request's app authenticated with,
+    # set on the row loaded for one token request, so the tokens it mints are bound to it.
+    authenticated_certificate: str = ""
 
     class Meta:
         ordering = ["-created_at"]
@@ -235,6 +257,8 @@ class AccessToken(models.Model):
     family = models.ForeignKey(TokenFamily, on_delete=models.CASCADE, related_name="access_tokens")
     scope = models.TextField()
     jwt_kid = models.CharField(max_length=20, blank=True)
+    # RFC 8705 §3: the x5t#S256 of the client certificate the token is bound to, if any.
+    certificate_thumbprint = models.CharField(max_length=43, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -271,6 +295,20 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"signing key {self.kid}"
+
+
+class TlsKeyPair(models.Model):
+    """The org's TLS certificate authority, and the server certificates it issued, each with
+    its private key sealed like the signing keys."""
+
+    # "authority", or "server:" and the certificate's host names.
+    label = models.CharField(max_length=600, unique=True)
+    certificate_pem = models.TextField()
+    sealed_private_key = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"TLS {self.label}"
 
 
 class LoginThrottle(models.Model):
