@@ -158,6 +158,14 @@ if os.environ.get("DATABASE_URL"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The first hasher makes every new hash; the others only check older hashes, which
+# Django then rehashes with the first at the next sign-in.
+PASSWORD_HASHERS = [
+    "config.passwords.OwaspArgon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
