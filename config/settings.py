@@ -189,6 +189,11 @@ STORAGES = {
     },
 }
 
+# The largest request body any endpoint accepts (a Bulk API 2.0 CSV upload); every other
+# body keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE or its endpoint's own smaller cap. A chunked
+# body is read no further than one byte past this (config/chunked_bodies.py).
+MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
