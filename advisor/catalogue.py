@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from advisor import decisions, questions, scenarios, sources
+from advisor import budgets, decisions, questions, scenarios, sources
 from advisor.decisions import Decision
 from advisor.questions import Question
-from advisor.rules import alerts, tables
+from advisor.rules import alerts, contradictions, tables
 from advisor.rules.vocabulary import Alert, Rule, When
 from advisor.scenarios import Scenario
 from advisor.sources import Source
@@ -180,7 +180,12 @@ def check_catalogue() -> None:
         question_list=questions.QUESTIONS,
         decision_list=decisions.DECISIONS,
         rule_list=tables.RULES,
-        alert_list=(*alerts.WARNINGS, *alerts.CROSS_CHECKS),
+        alert_list=(
+            *alerts.WARNINGS,
+            *alerts.CROSS_CHECKS,
+            *contradictions.CONTRADICTIONS,
+            *budgets.BUDGET_ALERTS,
+        ),
         scenario_list=scenarios.SCENARIOS,
         source_list=sources.SOURCES,
     )

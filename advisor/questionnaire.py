@@ -23,10 +23,11 @@ class Question:
     why: str
     kind: Kind = "choice"
     options: tuple[Option, ...] = ()
-    said: str = ""  # for numbers: "{n} systems take part"
+    said: str = ""  # for numbers: "{n:,} systems take part"
     minimum: int = 0
     maximum: int = 0
     probes: tuple[int, ...] = ()  # values tried when asking "what if you had answered …"
+    unit: str = ""  # for numbers, what a probe counts: "8 systems"
     help: str = ""
 
     def option(self, option_id: str) -> Option | None:
@@ -70,6 +71,13 @@ TOPICS: tuple[Topic, ...] = (
         "These answers decide whether ordinary TLS is enough or both sides must present "
         "certificates.",
     ),
+    Topic(
+        "review",
+        "Delivery, limits and reach",
+        "A design review asks these before it signs off: what may be lost, who retries, how "
+        "fast an answer must come, how many calls the org allows, and whether the systems can "
+        "reach each other at all.",
+    ),
 )
 
 
@@ -85,13 +93,18 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "initiator",
         "people",
-        "Which side starts the exchange?",
+        "Which side makes the call?",
         "It decides whether Salesforce offers an API or calls one, and which side must hold "
-        "the credentials.",
+        "the credentials. Where the data goes is asked separately: an event subscriber makes "
+        "the call even though the data leaves Salesforce.",
         options=(
-            Option("external", "Another system calls Salesforce", "another system starts it"),
-            Option("salesforce", "Salesforce calls another system", "Salesforce starts it"),
-            Option("both", "Both, in different situations", "both sides start exchanges"),
+            Option(
+                "external", "Another system calls Salesforce", "another system calls Salesforce"
+            ),
+            Option(
+                "salesforce", "Salesforce calls another system", "Salesforce calls the other system"
+            ),
+            Option("both", "Both, in different situations", "both sides make calls"),
         ),
     ),
     Question(
@@ -177,6 +190,49 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        "refresh-lifetime",
+        "people",
+        "If the app holds a refresh token, how long may it stay valid?",
+        "A refresh token is a long-lived key: a stolen one works until it expires or is "
+        "revoked, unless each use replaces it with a new one.",
+        options=(
+            Option(
+                "until-revoked",
+                "Until someone revokes it",
+                "refresh tokens stay valid until revoked",
+            ),
+            Option(
+                "limited",
+                "It expires after a set time or when left unused",
+                "refresh tokens expire after a set time",
+            ),
+            Option(
+                "rotating",
+                "It rotates: each use returns a new one and retires the old",
+                "refresh tokens rotate on every use",
+            ),
+        ),
+    ),
+    Question(
+        "scopes",
+        "people",
+        "Will the connected app ask only for the scopes it needs?",
+        "Least privilege: a token carries every scope it was granted, so a leaked token with "
+        "the full scope can do everything the user can.",
+        options=(
+            Option(
+                "narrow",
+                "Only what it needs (such as api, and refresh_token if it must keep access)",
+                "the app asks only for the scopes it needs",
+            ),
+            Option(
+                "full",
+                "Broad access (full, or every scope offered)",
+                "the app asks for broad scopes",
+            ),
+        ),
+    ),
+    Question(
         "saml",
         "people",
         "Do people sign in through a SAML identity provider, and does your app receive the "
@@ -217,6 +273,18 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     # Data and timing
+    Question(
+        "data-direction",
+        "data",
+        "Which way does the data go?",
+        "Who makes the call and where the data ends up are separate facts: a report job calls "
+        "Salesforce to pull data out, an ERP calls it to push orders in.",
+        options=(
+            Option("into-salesforce", "Into Salesforce", "the data goes into Salesforce"),
+            Option("out-of-salesforce", "Out of Salesforce", "the data leaves Salesforce"),
+            Option("both-ways", "Both ways", "data goes both ways"),
+        ),
+    ),
     Question(
         "purpose",
         "data",
@@ -322,10 +390,11 @@ QUESTIONS: tuple[Question, ...] = (
         "Joining every system directly to every other takes n·(n−1)/2 links; a bus takes one per "
         "system.",
         kind="number",
-        said="{n} systems take part",
+        said="{n:,} systems take part",
         minimum=2,
         maximum=50,
         probes=(2, 4, 8),
+        unit="systems",
     ),
     Question(
         NAMES_QUESTION,
@@ -450,6 +519,165 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
     ),
+    # Delivery, limits and reach
+    Question(
+        "delivery",
+        "review",
+        "May a message ever be lost, or arrive twice?",
+        "Every guarantee costs something: nothing lost needs stored messages and retries, "
+        "nothing doubled needs receivers that recognise a repeat.",
+        options=(
+            Option(
+                "loss-ok",
+                "An occasional lost message is acceptable",
+                "an occasional lost message is acceptable",
+            ),
+            Option(
+                "no-loss",
+                "Nothing may be lost; receivers cope with repeats",
+                "nothing may be lost and receivers cope with repeats",
+            ),
+            Option(
+                "exactly-once",
+                "Nothing lost and nothing twice",
+                "every message must arrive exactly once",
+            ),
+        ),
+    ),
+    Question(
+        "ordering",
+        "review",
+        "Must messages arrive in the order they were sent?",
+        "Order is easy on one channel with one publisher and hard everywhere else.",
+        options=_yes_no("messages must arrive in order", "order doesn't matter"),
+    ),
+    Question(
+        "retries-owner",
+        "review",
+        "Who retries failed messages and keeps the ones that never get through (a dead-letter "
+        "queue)?",
+        "Every asynchronous design fails now and then; if nobody owns retries and dead letters, "
+        "failures vanish without a trace.",
+        options=(
+            Option("sender", "The sending system", "the sender owns retries"),
+            Option(
+                "receiver",
+                "The receiving system (it replays what it missed)",
+                "the receiver catches up on what it missed",
+            ),
+            Option("middleware", "The middleware", "the middleware owns retries"),
+            Option("undecided", "Nobody yet", "nobody owns retries yet"),
+        ),
+    ),
+    Question(
+        "latency",
+        "review",
+        "How quickly must one exchange complete?",
+        "Salesforce advises keeping synchronous callouts to a few seconds and gives up after "
+        "120; a tight target rules out anything that queues.",
+        options=(
+            Option("under-5s", "Within 5 seconds", "an exchange must complete within 5 seconds"),
+            Option("minutes", "Within a few minutes", "an exchange may take a few minutes"),
+            Option("hours", "Hours are fine", "an exchange may take hours"),
+        ),
+    ),
+    Question(
+        "api-calls",
+        "review",
+        "About how many API calls into Salesforce a day?",
+        "Calls into Salesforce count against the org's daily API allocation; past it, calls are "
+        "refused until the window moves on.",
+        kind="number",
+        said="{n:,} API calls come in a day",
+        maximum=100_000_000,
+        unit="API calls a day",
+    ),
+    Question(
+        "api-allocation",
+        "review",
+        "What is the org's daily API request allocation?",
+        "The expected calls are counted against it, and the share used is shown.",
+        kind="number",
+        said="the org allows {n:,} API calls a day",
+        minimum=1,
+        maximum=1_000_000_000,
+        unit="API calls a day",
+        help="Setup's Company Information page shows it, and so does the REST API's limits "
+        "resource (DailyApiRequests).",
+    ),
+    Question(
+        "event-deliveries",
+        "review",
+        "About how many event deliveries a day (each event counted once per subscriber)?",
+        "Platform events and change events delivered to outside subscribers count against a "
+        "separate daily delivery allocation.",
+        kind="number",
+        said="{n:,} event deliveries a day",
+        maximum=100_000_000,
+        unit="event deliveries a day",
+    ),
+    Question(
+        "event-allocation",
+        "review",
+        "What is the org's daily event delivery allocation?",
+        "The expected deliveries are counted against it, and the share used is shown.",
+        kind="number",
+        said="the org allows {n:,} event deliveries a day",
+        minimum=1,
+        maximum=1_000_000_000,
+        unit="event deliveries a day",
+        help="The REST API's limits resource reports it (DailyDeliveredPlatformEvents); an "
+        "add-on licence raises it.",
+    ),
+    Question(
+        "network",
+        "review",
+        "How can Salesforce reach the other system?",
+        "A callout works only if Salesforce can reach the endpoint. A system behind a firewall "
+        "must call out to Salesforce instead, or go through a gateway.",
+        options=(
+            Option(
+                "public",
+                "Over the internet, to any caller with credentials",
+                "the other system is reachable over the internet",
+            ),
+            Option(
+                "firewall",
+                "It sits on premises behind a firewall that lets nothing in",
+                "the other system sits behind a firewall",
+            ),
+            Option(
+                "allow-list",
+                "Only from allow-listed IP addresses",
+                "the other system accepts only allow-listed addresses",
+            ),
+            Option(
+                "private",
+                "Only over private connectivity (such as AWS PrivateLink)",
+                "the other system is reachable only over private connectivity",
+            ),
+        ),
+    ),
+    Question(
+        "speaks-rest",
+        "review",
+        "Can the other system use REST APIs over HTTPS?",
+        "Some systems only exchange files, speak SOAP or a protocol of their own; someone then "
+        "has to translate.",
+        options=_yes_no(
+            "the other system can use REST",
+            "the other system can't use REST",
+            no="No: files, SOAP only, or its own protocol",
+        ),
+    ),
+    Question(
+        "speaks-oauth",
+        "review",
+        "Can the other system use OAuth 2.0?",
+        "Every flow here is OAuth 2.0; a system that can't obtain or send a token needs "
+        "something that does it on its behalf.",
+        options=_yes_no("the other system can use OAuth 2.0", "the other system can't use OAuth"),
+    ),
 )
 
 QUESTION_BY_ID: dict[str, Question] = {question.id: question for question in QUESTIONS}
@@ -457,4 +685,3 @@ QUESTION_BY_ID: dict[str, Question] = {question.id: question for question in QUE
 
 def questions_in(topic_id: str) -> tuple[Question, ...]:
     return tuple(question for question in QUESTIONS if question.topic == topic_id)
-

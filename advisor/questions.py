@@ -107,7 +107,6 @@ class Answers:
         return max(count, named or 0)
 
 
-
 @dataclass(frozen=True)
 class Field:
     question: Question
@@ -225,7 +224,7 @@ def parse_answers(data: QueryLike) -> Answers:
             errors.extend(name_errors)
         elif question.kind == "number":
             shown = raw[:20]
-            if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+            if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(question.maximum)):
                 errors.append(
                     FieldError(question.id, f"“{shown}” is not a whole number, so it was ignored.")
                 )
@@ -257,4 +256,3 @@ def parse_answers(data: QueryLike) -> Answers:
             )
         )
     return Answers(choices=choices, numbers=numbers, names=names, errors=tuple(errors))
-

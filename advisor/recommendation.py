@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from advisor.budgets import Budget, count_budgets
 from advisor.decisions import (
     DECISIONS,
     PLAYGROUND_FLOW_PATH,
@@ -14,11 +15,14 @@ from advisor.decisions import (
 )
 from advisor.questions import COUNT_QUESTION, QUESTIONS, Answers, Question
 from advisor.rules.alerts import CROSS_CHECKS, WARNINGS
+from advisor.rules.contradictions import CONTRADICTIONS
 from advisor.rules.tables import RULES
 from advisor.rules.vocabulary import Alert, Effect, Rule
 from advisor.sources import SOURCE_BY_ID, Source
 
 Grade = Literal["best", "good", "possible", "avoid"]
+# clear: one option leads; tie: several share the top score; no-clear-winner: none scores above 0.
+Verdict = Literal["clear", "tie", "no-clear-winner"]
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -101,10 +105,21 @@ class DecisionResult:
     skipped_changes: tuple[WhatIf, ...]  # answering a skipped question would flip the winner
     skipped_idle: tuple[Question, ...]  # skipped questions that wouldn't change it
     warnings: tuple[FiredAlert, ...]
+    verdict: Verdict
 
     @property
     def best(self) -> GradedOption:
+        """The leading option: the best when the verdict is clear, else the first by tie-break
+        (what the diagram draws and the cross-checks compare)."""
         return self.options[0]
+
+    @property
+    def tied(self) -> tuple[GradedOption, ...]:
+        """The options sharing the top score, when the verdict is a tie."""
+        if self.verdict != "tie":
+            return ()
+        top = self.best.score
+        return tuple(option for option in self.options if not option.vetoed and option.score == top)
 
     @property
     def runner_up(self) -> GradedOption | None:
@@ -122,6 +137,7 @@ class Companion:
     text: str
     because: str
     playground_path: str
+    caution: str = ""  # how to hold the refresh token, where it's hard to keep safe
 
 
 @dataclass(frozen=True)
@@ -136,8 +152,10 @@ class Recommendation:
     answers: Answers
     decisions: tuple[DecisionResult, ...]
     cross_checks: tuple[FiredAlert, ...]
+    contradictions: tuple[FiredAlert, ...]
     companion: Companion
     links: LinkCount | None
+    budgets: tuple[Budget, ...]
 
     def decision(self, decision_id: str) -> DecisionResult:
         return next(result for result in self.decisions if result.decision.id == decision_id)
@@ -151,7 +169,7 @@ class Recommendation:
 
     @property
     def alerts(self) -> tuple[FiredAlert, ...]:
-        return (*self.warnings, *self.cross_checks)
+        return (*self.contradictions, *self.warnings, *self.cross_checks)
 
     @property
     def answered(self) -> int:
@@ -228,20 +246,30 @@ def _winner_if(
 def _alternatives(question: Question, answers: Answers) -> list[tuple[str | int, str]]:
     current = answers.value(question.id)
     if question.kind == "number":
-        return [(n, f"{n} systems") for n in question.probes if n != current]
+        return [(n, f"{n:,} {question.unit}") for n in question.probes if n != current]
     return [(option.id, option.label) for option in question.options if option.id != current]
 
 
 def _causes(rule_or_alert: Rule | Alert, answers: Answers) -> tuple[str, ...]:
-    return tuple(
-        dict.fromkeys(answers.said(condition.question) for condition in rule_or_alert.when)
-    )
+    # A skipped question can satisfy an "unless" condition, but it is nothing the person said.
+    said = (answers.said(condition.question) for condition in rule_or_alert.when)
+    return tuple(dict.fromkeys(cause for cause in said if cause))
 
 
-def _grade(*, rank: int, score: int, vetoed: bool, best_score: int) -> Grade:
+def _verdict(ranked: list[Choice], tally: Tally) -> Verdict:
+    top = tally[ranked[0].id][0]
+    if top <= 0:
+        return "no-clear-winner"
+    runner_up = next((choice for choice in ranked[1:] if tally[choice.id][1] == 0), None)
+    if runner_up is not None and tally[runner_up.id][0] == top:
+        return "tie"
+    return "clear"
+
+
+def _grade(*, rank: int, score: int, vetoed: bool, best_score: int, verdict: Verdict) -> Grade:
     if vetoed:
         return "avoid"
-    if rank == 0:
+    if rank == 0 and verdict == "clear":
         return "best"
     if score <= -3:
         return "avoid"
@@ -293,6 +321,7 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
     ranked = _ranked(decision, tally)
     reasons = _reasons(decision, answers)
     best_score = tally[ranked[0].id][0]
+    verdict = _verdict(ranked, tally)
     options = tuple(
         GradedOption(
             choice=choice,
@@ -301,6 +330,7 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
                 score=tally[choice.id][0],
                 vetoed=tally[choice.id][1] > 0,
                 best_score=best_score,
+                verdict=verdict,
             ),
             score=tally[choice.id][0],
             rank=rank,
@@ -336,6 +366,7 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
         skipped_changes=tuple(skipped_changes),
         skipped_idle=tuple(skipped_idle),
         warnings=(),
+        verdict=verdict,
     )
 
 
@@ -349,6 +380,12 @@ _COMPANION_TEXT = {
     "not-issued": "No refresh token: this flow simply asks for a new access token whenever it "
     "needs one, so there is no long-lived token to guard.",
 }
+_BROWSER_REFRESH_CAUTION = (
+    "A refresh token kept in the browser can be read by any script that runs on the page. Turn "
+    "on refresh token rotation (each use returns a new token, and a reused one revokes them "
+    "all), keep its lifetime short, or keep the tokens on a small server of your own (a "
+    "backend-for-frontend) and give the browser only a session cookie."
+)
 
 
 def _companion(best_flow: Choice, answers: Answers) -> Companion:
@@ -360,7 +397,8 @@ def _companion(best_flow: Choice, answers: Answers) -> Companion:
         return Companion(False, _COMPANION_TEXT["unknown"], "", path)
     because = "because you said " + answers.said("offline")
     if offline == "yes":
-        return Companion(True, _COMPANION_TEXT["needed"], because, path)
+        caution = _BROWSER_REFRESH_CAUTION if answers.value("client") == "spa" else ""
+        return Companion(True, _COMPANION_TEXT["needed"], because, path, caution)
     return Companion(False, _COMPANION_TEXT["not-needed"], because, path)
 
 
@@ -368,6 +406,7 @@ def recommend(answers: Answers) -> Recommendation:
     """Grade every option of every decision, explain each grade, and cross-check the winners."""
     results = [_decide(decision, answers) for decision in DECISIONS]
     winners = {result.decision.id: result.best.choice.id for result in results}
+    budgets = count_budgets(answers)
     decided = tuple(
         DecisionResult(
             decision=result.decision,
@@ -375,12 +414,22 @@ def recommend(answers: Answers) -> Recommendation:
             what_ifs=result.what_ifs,
             skipped_changes=result.skipped_changes,
             skipped_idle=result.skipped_idle,
-            warnings=tuple(
-                _fired(alert, answers)
-                for alert in WARNINGS
-                if alert.decisions[0] == result.decision.id
-                and _alert_fires(alert, answers, winners)
+            warnings=(
+                *(
+                    _fired(alert, answers)
+                    for alert in WARNINGS
+                    if alert.decisions[0] == result.decision.id
+                    and _alert_fires(alert, answers, winners)
+                ),
+                *(
+                    FiredAlert(
+                        budget.alert, SOURCE_BY_ID[budget.alert.source], (), budget.arithmetic
+                    )
+                    for budget in budgets
+                    if budget.alert and budget.allocation.decision == result.decision.id
+                ),
             ),
+            verdict=result.verdict,
         )
         for result in results
     )
@@ -393,6 +442,12 @@ def recommend(answers: Answers) -> Recommendation:
             for alert in CROSS_CHECKS
             if _alert_fires(alert, answers, winners)
         ),
+        contradictions=tuple(
+            _fired(alert, answers)
+            for alert in CONTRADICTIONS
+            if all(condition.holds(answers) for condition in alert.when)
+        ),
         companion=_companion(decided[0].best.choice, answers),
         links=count_links(systems) if isinstance(systems, int) else None,
+        budgets=budgets,
     )

@@ -72,6 +72,25 @@ SOURCES: tuple[Source, ...] = (
         "guide",
     ),
     Source(
+        "sf-api-limits",
+        "Salesforce Developer Limits and Allocations Quick Reference",
+        "guide",
+        "https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/"
+        "salesforce_app_limits_cheatsheet/",
+    ),
+    Source(
+        "rfc9700-refresh",
+        "RFC 9700 §4.14: refresh token protection",
+        "standard",
+        "https://www.rfc-editor.org/rfc/rfc9700.html#section-4.14",
+    ),
+    Source(
+        "oauth-browser-apps",
+        "OAuth 2.0 for Browser-Based Applications (IETF draft): the backend-for-frontend",
+        "standard",
+        "https://datatracker.ietf.org/doc/draft-ietf-oauth-browser-based-apps/",
+    ),
+    Source(
         "auth0-which-flow",
         "Auth0: which OAuth 2.0 flow should I use?",
         "guide",

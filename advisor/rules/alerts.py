@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.decisions import EVENT_BUS, PERSON_FLOWS
-from advisor.rules.vocabulary import Alert, Winner, answer_is, count_between
+from advisor.rules.vocabulary import Alert, Winner, answer_is, answer_not, count_between
 
 _EVENTS_WANTED = answer_is("reacts-to", "record-changes", "business-events", "both")
 
@@ -106,7 +106,7 @@ WARNINGS: tuple[Alert, ...] = (
         "With this many systems, direct links multiply (see the chart), and each one carries its "
         "own credentials and failure modes. Plan for middleware before the next system joins.",
         "seed-architecture",
-        when=(count_between(at_least=5),),
+        when=(count_between(at_least=4),),
         winners=(Winner("topology", ("point-to-point",)),),
     ),
     Alert(
@@ -131,10 +131,71 @@ WARNINGS: tuple[Alert, ...] = (
         "warn-replay-window",
         "warn",
         ("events",),
-        "The event bus keeps events for 72 hours. A consumer away for longer loses events unless "
+        "The event bus keeps change events and high-volume platform events for 72 hours, and "
+        "standard-volume platform events for 24. A consumer away for longer loses events unless "
         "middleware queues them or it catches up with a bulk resync.",
         "sf-event-durability",
         when=(answer_is("replay", "longer"),),
+    ),
+    Alert(
+        "warn-browser-refresh-token-forever",
+        "bad",
+        ("flow",),
+        "A refresh token that stays valid until revoked, held in a browser, is a key any script "
+        "on the page can steal and use for months. Turn on rotation and a short lifetime, or "
+        "keep the tokens on a backend-for-frontend.",
+        "oauth-browser-apps",
+        when=(
+            answer_is("client", "spa"),
+            answer_is("offline", "yes"),
+            answer_is("refresh-lifetime", "until-revoked"),
+        ),
+    ),
+    Alert(
+        "warn-broad-scopes",
+        "warn",
+        ("flow",),
+        "Ask for the fewest scopes that do the job (often just api, plus refresh_token where "
+        "access must last). A leaked token with the full scope can do all its user can.",
+        "rfc9700-refresh",
+        when=(answer_is("scopes", "full"),),
+    ),
+    Alert(
+        "warn-no-oauth-caller",
+        "warn",
+        ("flow",),
+        "A caller that can't use OAuth 2.0 can't call Salesforce's APIs directly. Put middleware "
+        "or a small adapter in front of it that gets the token on its behalf.",
+        "seed-architecture",
+        when=(answer_is("speaks-oauth", "no"), answer_is("initiator", "external", "both")),
+    ),
+    Alert(
+        "info-callout-without-oauth",
+        "info",
+        ("flow",),
+        "The other system can't use OAuth, so a named credential would send a password or an "
+        "API key in a header. Prefer a client certificate (mutual TLS) to a shared password.",
+        "sf-named-credentials",
+        when=(answer_is("speaks-oauth", "no"), answer_is("initiator", "salesforce", "both")),
+    ),
+    Alert(
+        "warn-nobody-owns-retries",
+        "warn",
+        ("pattern",),
+        "Nobody owns retries and failed messages yet, and this pattern hands messages over "
+        "without waiting. Name the owner of retries and of the dead-letter queue before launch.",
+        "seed-architecture",
+        when=(answer_is("retries-owner", "undecided"),),
+        winners=(Winner("pattern", ("fire-and-forget", "batch-sync")),),
+    ),
+    Alert(
+        "warn-exactly-once",
+        "warn",
+        ("events",),
+        "No event bus or queue delivers exactly once. What works is at-least-once delivery with "
+        "receivers that ignore a message they have already handled (an idempotency key).",
+        "sf-event-durability",
+        when=(answer_is("delivery", "exactly-once"),),
     ),
     Alert(
         "info-inbound-mutual-tls",
@@ -178,6 +239,7 @@ CROSS_CHECKS: tuple[Alert, ...] = (
         "comes in. It can serve the outbound side; inbound changes arrive through API calls or "
         "platform events.",
         "sf-data-integration",
+        when=(answer_not("data-direction", "out-of-salesforce"),),
         winners=(Winner("pattern", ("remote-call-in",)), Winner("events", ("cdc",))),
     ),
     Alert(
@@ -255,6 +317,7 @@ CROSS_CHECKS: tuple[Alert, ...] = (
         "Mutual TLS with a flow for people's own devices means a client certificate on every "
         "device. Check that you can issue and revoke them at that scale.",
         "sf-inbound-mtls",
+        when=(answer_not("person", "no"),),
         winners=(
             Winner("flow", ("web-server-pkce", "user-agent", "device")),
             Winner("transport", ("mtls",)),

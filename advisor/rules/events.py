@@ -21,8 +21,17 @@ EVENT_RULES: tuple[Rule, ...] = (
         (),
         "sf-eda",
         pro("none", 1, "No bus to run: start here unless something must react to changes."),
-        note("cdc", "Streams record changes out of Salesforce with no publishing code."),
-        note("platform-events", "Events you design, published on purpose, in both directions."),
+        note(
+            "cdc",
+            "Streams record changes out of Salesforce with no publishing code. An update event "
+            "carries only the fields that changed, and subscribers see only the fields and "
+            "records their field-level security and sharing allow.",
+        ),
+        note(
+            "platform-events",
+            "Events you design, published on purpose, in both directions. They also decouple "
+            "work inside Salesforce: a trigger publishes, a separate subscriber does the rest.",
+        ),
         con("both", 1, "Two mechanisms to set up, secure and monitor."),
     ),
     rule(
@@ -146,10 +155,23 @@ EVENT_RULES: tuple[Rule, ...] = (
         "events",
         (answer_is("replay", "days"),),
         "sf-event-durability",
-        *each(
-            EVENT_BUS,
+        pro(
+            "cdc",
             1,
-            "Events stay on the bus for 72 hours, so a consumer can replay what it missed.",
+            "Change events stay on the bus for 72 hours (three days), so a consumer can replay "
+            "what it missed.",
+        ),
+        pro(
+            "platform-events",
+            1,
+            "High-volume platform events stay for 72 hours; the older standard-volume kind only "
+            "24 hours, too short for a consumer away for days.",
+        ),
+        pro(
+            "both",
+            1,
+            "Change events and high-volume platform events stay for 72 hours; standard-volume "
+            "platform events only 24 hours.",
         ),
     ),
     rule(
@@ -160,8 +182,8 @@ EVENT_RULES: tuple[Rule, ...] = (
         *each(
             EVENT_BUS,
             -1,
-            "The bus keeps events for 72 hours only; longer gaps need another store or a full "
-            "resync.",
+            "The bus keeps change events and high-volume platform events for 72 hours, "
+            "standard-volume ones for 24; longer gaps need another store or a full resync.",
         ),
     ),
     rule(
@@ -197,6 +219,55 @@ EVENT_RULES: tuple[Rule, ...] = (
             "cdc",
             1,
             "Large loads become floods of change events, some merged into overflow events.",
+        ),
+    ),
+    # What a design review asks: delivery, order and who catches up
+    rule(
+        "events-nothing-lost",
+        "events",
+        (answer_is("delivery", "no-loss", "exactly-once"),),
+        "sf-event-durability",
+        *each(
+            EVENT_BUS,
+            1,
+            "The bus keeps each event for its replay window, so a consumer that was away "
+            "catches up by replay id.",
+        ),
+        con("none", 2, "Without a bus, every lost message must be caught by retries you build."),
+    ),
+    rule(
+        "events-exactly-once",
+        "events",
+        (answer_is("delivery", "exactly-once"),),
+        "sf-event-durability",
+        *each(
+            EVENT_BUS,
+            -1,
+            "A subscriber may receive an event more than once; it must recognise repeats by "
+            "replay id or a key of its own.",
+        ),
+    ),
+    rule(
+        "events-ordered",
+        "events",
+        (answer_is("ordering", "yes"),),
+        "sf-eda",
+        note(
+            "platform-events",
+            "Events keep their order on one channel; several publishers or channels need a "
+            "sequence number in the payload.",
+        ),
+        note("cdc", "Change events on one channel arrive in the order they were committed."),
+    ),
+    rule(
+        "events-receiver-catches-up",
+        "events",
+        (answer_is("retries-owner", "receiver"),),
+        "sf-event-durability",
+        *each(
+            EVENT_BUS,
+            1,
+            "A receiver that catches up by itself is what replay ids are for.",
         ),
     ),
 )

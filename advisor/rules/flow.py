@@ -6,6 +6,7 @@ from advisor.decisions import SIGN_IN_FLOWS
 from advisor.rules.vocabulary import (
     Rule,
     answer_is,
+    answer_not,
     con,
     each,
     note,
@@ -27,8 +28,8 @@ FLOW_RULES: tuple[Rule, ...] = (
         pro(
             "web-server-pkce",
             1,
-            "The all-round choice whenever a person signs in: tokens never pass through the "
-            "browser, and an intercepted code is useless.",
+            "The all-round choice whenever a person signs in: an intercepted code is useless "
+            "without the one-time proof that only the app holds.",
         ),
         pro(
             "jwt-bearer",
@@ -101,11 +102,6 @@ FLOW_RULES: tuple[Rule, ...] = (
         "flow",
         (answer_is("person", "yes"),),
         "auth0-which-flow",
-        *each(
-            ("web-server", "web-server-pkce"),
-            2,
-            "The person signs in on Salesforce's own page; the app never sees their password.",
-        ),
         pro("device", 1, "The person approves on a phone or laptop of their choosing."),
         pro("user-agent", 1, "Signs the person in without a server of your own."),
         pro("saml-bearer", 1, "The assertion speaks for the person who signed in."),
@@ -115,15 +111,55 @@ FLOW_RULES: tuple[Rule, ...] = (
             "Leaves the person out: calls run as a pre-approved user, with no consent on the spot.",
         ),
         con(
+            "username-password",
+            2,
+            "The person would type their Salesforce password into your app, which then keeps it.",
+        ),
+    ),
+    rule(
+        "flow-person-signs-in-on-salesforce",
+        "flow",
+        (answer_is("person", "yes"), answer_not("initiator", "salesforce")),
+        "auth0-which-flow",
+        *each(
+            ("web-server", "web-server-pkce"),
+            2,
+            "The person signs in on Salesforce's own page; the app never sees their password.",
+        ),
+    ),
+    rule(
+        "flow-person-connects-their-account",
+        "flow",
+        (answer_is("person", "yes"), answer_is("initiator", "salesforce")),
+        "sf-named-credentials",
+        *each(
+            ("web-server", "web-server-pkce"),
+            2,
+            "Each person signs in once on the other system's own page to connect their account "
+            "(a per-user named credential); Salesforce never sees that password.",
+        ),
+    ),
+    rule(
+        "flow-person-keeps-own-permissions",
+        "flow",
+        (answer_is("person", "yes"), answer_not("run-as", "one-user")),
+        "sf-client-credentials",
+        con(
             "client-credentials",
             3,
             "Every call acts as one integration user, so the person's own permissions and audit "
             "trail are lost.",
         ),
-        con(
-            "username-password",
-            2,
-            "The person would type their Salesforce password into your app, which then keeps it.",
+    ),
+    rule(
+        "flow-person-one-user-will-do",
+        "flow",
+        (answer_is("person", "yes"), answer_is("run-as", "one-user")),
+        "sf-client-credentials",
+        note(
+            "client-credentials",
+            "Acts as the one integration user you said will do; the audit trail names that "
+            "user, not the person at the screen.",
         ),
     ),
     rule(
@@ -140,8 +176,8 @@ FLOW_RULES: tuple[Rule, ...] = (
         pro(
             "web-server-pkce",
             3,
-            "Your server does the exchange, and PKCE makes an intercepted code worthless; "
-            "Salesforce recommends adding it.",
+            "Your server does the exchange, so tokens never pass through the browser, and PKCE "
+            "makes an intercepted code worthless; Salesforce recommends adding it.",
         ),
         con("user-agent", 2, "Your app has a server, so there's no reason to expose tokens."),
         con("device", 2, "A web app can simply redirect the person to the sign-in page."),
@@ -154,7 +190,8 @@ FLOW_RULES: tuple[Rule, ...] = (
         pro(
             "web-server-pkce",
             3,
-            "Built for browser apps: PKCE stands in for the secret a browser can't keep.",
+            "Built for browser apps: PKCE stands in for the secret a browser can't keep. The "
+            "tokens do land in the browser, so keep them short-lived.",
         ),
         con("web-server", 3, "Relies on a client secret, which anyone can read in a browser app."),
         pro("user-agent", 1, "Was designed for browser apps, before PKCE existed."),
@@ -426,5 +463,35 @@ FLOW_RULES: tuple[Rule, ...] = (
             "Salesforce is neither a device nor a browser app; it calls out from its servers.",
         ),
         con("saml-bearer", 2, "Salesforce calling out holds no assertion from your provider."),
+    ),
+    rule(
+        "flow-event-subscriber",
+        "flow",
+        (
+            answer_is("data-direction", "out-of-salesforce", "both-ways"),
+            answer_is("reacts-to", "record-changes", "business-events", "both"),
+        ),
+        "sf-eda",
+        note(
+            "jwt-bearer",
+            "An event subscriber connects to Salesforce's event bus itself and listens around "
+            "the clock, signing a fresh JWT whenever its token expires.",
+        ),
+        note(
+            "client-credentials",
+            "An event subscriber can also connect with its own client id and secret.",
+        ),
+    ),
+    rule(
+        "flow-browser-refresh-rotates",
+        "flow",
+        (answer_is("client", "spa"), answer_is("refresh-lifetime", "rotating", "limited")),
+        "rfc9700-refresh",
+        pro(
+            "web-server-pkce",
+            1,
+            "Refresh tokens that rotate or expire soon make lasting access in a browser "
+            "tolerable: a stolen one is soon worthless.",
+        ),
     ),
 )

@@ -25,12 +25,18 @@ PATTERN_RULES: tuple[Rule, ...] = (
         ),
         note(
             "fire-and-forget",
-            "Decouples sender and receiver; retries and failures become your job.",
+            "Decouples sender and receiver; retries and failures become your job. Built with "
+            "platform events, Outbound Messages, @future callouts or Queueable Apex.",
         ),
-        note("batch-sync", "Efficient for big volumes; data is only as fresh as the last run."),
+        note(
+            "batch-sync",
+            "Efficient for big volumes; data is only as fresh as the last run. Plan for partial "
+            "failures: find the records that failed, retry them, and roll back or compensate.",
+        ),
         note(
             "remote-call-in",
-            "The other system decides the timing, and Salesforce's API limits apply to its calls.",
+            "The other system decides the timing, and Salesforce's API limits apply to its calls. "
+            "It uses the REST, SOAP, Composite or GraphQL API, or a custom Apex service.",
         ),
         con(
             "ui-update",
@@ -62,7 +68,51 @@ PATTERN_RULES: tuple[Rule, ...] = (
             2,
             "Means Salesforce reading from the other system, the opposite direction.",
         ),
+    ),
+    rule(
+        "pattern-pushed-in",
+        "pattern",
+        (
+            answer_is("initiator", "external", "both"),
+            answer_is("data-direction", "into-salesforce"),
+        ),
+        "seed-architecture",
         pro("batch-sync", 1, "An outside ETL job can push data in through the Bulk API."),
+    ),
+    rule(
+        "pattern-pulled-out",
+        "pattern",
+        (
+            answer_is("initiator", "external", "both"),
+            answer_is("data-direction", "out-of-salesforce"),
+        ),
+        "seed-architecture",
+        pro(
+            "batch-sync",
+            1,
+            "An outside job can pull data out in bulk with Bulk API query jobs, as the nightly "
+            "report service does.",
+        ),
+        pro("remote-call-in", 1, "The outside system reads what it needs through the APIs."),
+    ),
+    rule(
+        "pattern-data-leaves",
+        "pattern",
+        (answer_is("data-direction", "out-of-salesforce"),),
+        "sf-data-integration",
+        veto(
+            "data-virtualization",
+            "Shows another system's data inside Salesforce; here Salesforce's own data goes out, "
+            "the opposite way.",
+        ),
+    ),
+    rule(
+        "pattern-fetched-in",
+        "pattern",
+        (answer_is("initiator", "salesforce"), answer_is("data-direction", "into-salesforce")),
+        "sf-patterns",
+        pro("request-reply", 1, "Salesforce fetches the data it needs with a callout."),
+        pro("data-virtualization", 1, "Salesforce reads the other system's data where it lives."),
     ),
     rule(
         "pattern-outbound",
@@ -285,5 +335,129 @@ PATTERN_RULES: tuple[Rule, ...] = (
             "remote-call-in",
             "Updates can bounce back as fresh changes; record where each one came from.",
         ),
+    ),
+    # What a design review asks: delivery, order, retries, latency, reach, protocols
+    rule(
+        "pattern-loss-tolerated",
+        "pattern",
+        (answer_is("delivery", "loss-ok"),),
+        "seed-architecture",
+        pro(
+            "fire-and-forget",
+            1,
+            "An occasional lost message is acceptable, so a plain hand-off will do.",
+        ),
+    ),
+    rule(
+        "pattern-nothing-lost",
+        "pattern",
+        (answer_is("delivery", "no-loss", "exactly-once"),),
+        "seed-architecture",
+        note(
+            "fire-and-forget",
+            "Guaranteed delivery becomes your job: acknowledgements, retries and a dead-letter "
+            "queue, or Outbound Messages, which Salesforce retries for up to 24 hours.",
+        ),
+        con("ui-update", 1, "Notifications to open screens promise no delivery at all."),
+    ),
+    rule(
+        "pattern-ordered",
+        "pattern",
+        (answer_is("ordering", "yes"),),
+        "sf-patterns",
+        con("ui-update", 1, "Notifications to screens can arrive out of order."),
+        note(
+            "fire-and-forget",
+            "Keep related messages on one channel from one publisher, or number them so the "
+            "receiver can put them back in order.",
+        ),
+        note("batch-sync", "Load each run sorted by the time of the last change."),
+    ),
+    rule(
+        "pattern-sender-retries",
+        "pattern",
+        (answer_is("retries-owner", "sender"),),
+        "seed-architecture",
+        note(
+            "fire-and-forget",
+            "When Salesforce sends, Outbound Messages retry by themselves; @future and Queueable "
+            "callouts retry only if your code does.",
+        ),
+    ),
+    rule(
+        "pattern-latency-seconds",
+        "pattern",
+        (answer_is("latency", "under-5s"),),
+        "sf-patterns",
+        con("batch-sync", 3, "Runs hours apart; a batch can't meet a target of seconds."),
+        pro(
+            "request-reply",
+            1,
+            "A short synchronous call fits a budget of seconds; Salesforce advises callout "
+            "timeouts of about 5 seconds.",
+        ),
+        note("data-virtualization", "Every page view waits on the other system's answer."),
+    ),
+    rule(
+        "pattern-latency-minutes",
+        "pattern",
+        (answer_is("latency", "minutes"),),
+        "sf-patterns",
+        pro("fire-and-forget", 1, "Minutes leave room for a queued hand-off and its retries."),
+        con("batch-sync", 1, "A nightly run is far slower than minutes."),
+    ),
+    rule(
+        "pattern-latency-hours",
+        "pattern",
+        (answer_is("latency", "hours"),),
+        "sf-patterns",
+        pro("batch-sync", 1, "Hours are enough for a scheduled run."),
+        con("request-reply", 1, "Nothing needs an answer on the spot."),
+    ),
+    rule(
+        "pattern-behind-firewall",
+        "pattern",
+        (answer_is("network", "firewall"),),
+        "sf-data-integration",
+        con("request-reply", 3, "Salesforce can't call through a firewall that lets nothing in."),
+        con(
+            "data-virtualization", 3, "Salesforce Connect would have to reach through the firewall."
+        ),
+        con("fire-and-forget", 2, "Outbound Messages and callouts can't get through the firewall."),
+        pro(
+            "remote-call-in",
+            2,
+            "The on-premises system calls out through its own firewall, which is usually allowed.",
+        ),
+    ),
+    rule(
+        "pattern-allow-listed",
+        "pattern",
+        (answer_is("network", "allow-list"),),
+        "sf-data-integration",
+        note(
+            "request-reply",
+            "Allow-list the IP ranges Salesforce publishes for its callouts, and follow the "
+            "changes it announces.",
+        ),
+    ),
+    rule(
+        "pattern-private-connectivity",
+        "pattern",
+        (answer_is("network", "private"),),
+        "sf-data-integration",
+        note(
+            "request-reply",
+            "Salesforce Private Connect carries callouts over AWS PrivateLink to systems hosted "
+            "there, off the internet.",
+        ),
+    ),
+    rule(
+        "pattern-no-rest",
+        "pattern",
+        (answer_is("speaks-rest", "no"),),
+        "seed-architecture",
+        pro("batch-sync", 1, "Files can move in bulk through Data Loader or an ETL tool."),
+        note("remote-call-in", "The SOAP API is still there for systems that speak only SOAP."),
     ),
 )

@@ -22,7 +22,8 @@ TOPOLOGY_RULES: tuple[Rule, ...] = (
         note(
             "middleware",
             "Adds routing, reshaping, retries and monitoring in one place, at the price of a "
-            "platform to run.",
+            "platform to run: MuleSoft, Boomi, IBM App Connect, TIBCO, Azure Integration "
+            "Services or Amazon EventBridge.",
         ),
     ),
     rule(
@@ -56,6 +57,19 @@ TOPOLOGY_RULES: tuple[Rule, ...] = (
             "one per system.",
         ),
         con("point-to-point", 1, "Every new system needs a link to each system it talks to."),
+    ),
+    rule(
+        "topology-past-four",
+        "topology",
+        (count_between(at_least=5),),
+        "seed-architecture",
+        pro(
+            "middleware",
+            3,
+            "Past three or four systems, the course notes point to middleware: five systems "
+            "already need up to ten direct links.",
+        ),
+        con("point-to-point", 2, "More systems than direct links stay manageable for."),
     ),
     rule(
         "topology-sprawl",
@@ -165,5 +179,72 @@ TOPOLOGY_RULES: tuple[Rule, ...] = (
         (answer_is("long-running", "yes"),),
         "sf-patterns",
         pro("middleware", 1, "Middleware can queue long work and report back when it's done."),
+    ),
+    rule(
+        "topology-nothing-lost",
+        "topology",
+        (answer_is("delivery", "no-loss", "exactly-once"),),
+        "sf-patterns",
+        pro(
+            "middleware",
+            1,
+            "Queues messages durably and parks failures in a dead-letter queue; Salesforce "
+            "offers no true message queue of its own.",
+        ),
+    ),
+    rule(
+        "topology-middleware-retries",
+        "topology",
+        (answer_is("retries-owner", "middleware"),),
+        "seed-architecture",
+        pro("middleware", 2, "It owns the retries and the dead-letter queue, as you planned."),
+    ),
+    rule(
+        "topology-latency-seconds",
+        "topology",
+        (answer_is("latency", "under-5s"),),
+        "sf-patterns",
+        con("middleware", 1, "Each hop through middleware spends part of a budget of seconds."),
+    ),
+    rule(
+        "topology-behind-firewall",
+        "topology",
+        (answer_is("network", "firewall"),),
+        "sf-data-integration",
+        pro(
+            "middleware",
+            2,
+            "A middleware runtime inside the network (an on-premises agent) bridges the firewall "
+            "from the inside.",
+        ),
+    ),
+    rule(
+        "topology-no-rest",
+        "topology",
+        (answer_is("speaks-rest", "no"),),
+        "sf-patterns",
+        pro(
+            "middleware",
+            3,
+            "Translates files, SOAP or other protocols into the calls Salesforce expects "
+            "(protocol mediation).",
+        ),
+        con(
+            "point-to-point",
+            2,
+            "Salesforce converts no protocols itself, so the translation would be code on one "
+            "side of the link.",
+        ),
+    ),
+    rule(
+        "topology-no-oauth",
+        "topology",
+        (answer_is("speaks-oauth", "no"),),
+        "seed-architecture",
+        pro(
+            "middleware",
+            2,
+            "Holds the OAuth client and gets tokens on behalf of a system that can't.",
+        ),
     ),
 )

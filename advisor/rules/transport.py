@@ -5,11 +5,17 @@ from __future__ import annotations
 from advisor.rules.vocabulary import (
     Rule,
     answer_is,
+    answer_not,
     con,
     note,
     pro,
     rule,
     veto,
+)
+
+_PER_PERSON_CERTIFICATES = (
+    "Every person's device would need its own client certificate, and Salesforce accepts them "
+    "on API calls only, not in the browser."
 )
 
 TRANSPORT_RULES: tuple[Rule, ...] = (
@@ -79,13 +85,27 @@ TRANSPORT_RULES: tuple[Rule, ...] = (
     rule(
         "transport-user-devices",
         "transport",
-        (answer_is("client", "spa", "mobile", "limited-input", "cli"),),
+        (answer_is("client", "spa", "mobile", "cli"),),
         "sf-inbound-mtls",
-        con(
+        con("mtls", 3, _PER_PERSON_CERTIFICATES),
+    ),
+    rule(
+        "transport-attended-limited-devices",
+        "transport",
+        (answer_is("client", "limited-input"), answer_not("person", "no")),
+        "sf-inbound-mtls",
+        con("mtls", 3, _PER_PERSON_CERTIFICATES),
+    ),
+    rule(
+        "transport-registered-devices",
+        "transport",
+        (answer_is("devices", "yes"),),
+        "seed-architecture",
+        pro(
             "mtls",
-            3,
-            "Every person's device would need its own client certificate, and Salesforce accepts "
-            "them on API calls only, not in the browser.",
+            1,
+            "Each device can carry a certificate of its own, installed when it is made: a "
+            "common way to tell a fleet of devices apart.",
         ),
     ),
     rule(
@@ -111,5 +131,26 @@ TRANSPORT_RULES: tuple[Rule, ...] = (
         (answer_is("environment", "prototype"),),
         "seed-architecture",
         con("mtls", 1, "Certificate set-up slows a throwaway prototype down."),
+    ),
+    rule(
+        "transport-allow-listed",
+        "transport",
+        (answer_is("network", "allow-list"),),
+        "seed-architecture",
+        pro(
+            "mtls",
+            1,
+            "A client certificate proves who is calling, which an IP allow-list alone can't: "
+            "addresses are shared and change.",
+        ),
+    ),
+    rule(
+        "transport-private-connectivity",
+        "transport",
+        (answer_is("network", "private"),),
+        "seed-architecture",
+        note(
+            "tls", "Private connectivity keeps traffic off the internet; TLS still runs inside it."
+        ),
     ),
 )

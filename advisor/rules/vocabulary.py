@@ -13,15 +13,19 @@ Severity = Literal["bad", "warn", "info"]
 
 @dataclass(frozen=True)
 class When:
-    """One condition on one answer: a choice among `options`, or a number within bounds."""
+    """One condition on one answer: a choice among `options`, or a number within bounds.
+    With `unless`, it holds when the question is skipped or answered with none of `options`."""
 
     question: str
     options: tuple[str, ...] = ()
     at_least: int | None = None
     at_most: int | None = None
+    unless: bool = False
 
     def holds(self, answers: Answers) -> bool:
         value = answers.value(self.question)
+        if self.unless:
+            return value not in self.options
         if value is None:
             return False
         if isinstance(value, int):
@@ -74,6 +78,11 @@ class Alert:
 
 def answer_is(question: str, *options: str) -> When:
     return When(question, options=options)
+
+
+def answer_not(question: str, *options: str) -> When:
+    """Holds unless the answer is one of `options`: a skipped question counts as "not"."""
+    return When(question, options=options, unless=True)
 
 
 def count_between(*, at_least: int | None = None, at_most: int | None = None) -> When:

@@ -35,7 +35,7 @@ def test_every_decision_always_yields_a_ranked_explained_result(given_answers):
     assert [result.decision for result in recommendation.decisions] == list(DECISIONS)
     for result in recommendation.decisions:
         assert len(result.options) == len(result.decision.choices)
-        assert result.best.grade == "best"
+        assert (result.best.grade == "best") == (result.verdict == "clear")
         assert not result.best.vetoed
         scores = [(option.vetoed, -option.score) for option in result.options]
         assert scores == sorted(scores)
@@ -43,6 +43,26 @@ def test_every_decision_always_yields_a_ranked_explained_result(given_answers):
             assert option.grade in GRADES
             assert option.reasons
             assert all(reason.text and reason.source.title for reason in option.reasons)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer_sets)
+def test_no_option_graded_best_scores_at_or_below_zero_and_ties_have_no_best(given_answers):
+    recommendation = recommend(parse_answers(given_answers))
+
+    for result in recommendation.decisions:
+        best = [option for option in result.options if option.grade == "best"]
+        assert all(option.score > 0 for option in best)
+        assert len(best) <= 1
+        if result.best.score <= 0:
+            assert result.verdict == "no-clear-winner"
+            assert not best
+        elif result.runner_up is not None and result.runner_up.score == result.best.score:
+            assert result.verdict == "tie"
+            assert not best
+            assert result.runner_up in result.tied
+        else:
+            assert best == [result.best]
 
 
 @settings(max_examples=200, deadline=None)

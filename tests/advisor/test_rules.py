@@ -214,7 +214,7 @@ def test_a_close_call_is_flagged_when_the_runner_up_is_within_a_point():
 
 def test_grades_follow_rank_and_vetoes():
     for result in recommend(parse_answers({"person": "no", "secret": "no"})).decisions:
-        assert result.options[0].grade == "best"
+        assert (result.options[0].grade == "best") == (result.verdict == "clear")
         assert [option.rank for option in result.options] == list(range(len(result.options)))
         assert all(option.grade == "avoid" for option in result.options if option.vetoed)
 
@@ -228,7 +228,10 @@ def test_grades_follow_rank_and_vetoes():
         ({"wait": "yes", "long-running": "yes"}, "warn-long-work-awaited"),
         ({"two-way": "yes", "reacts-to": "record-changes"}, "warn-echo-loop"),
         ({"replay": "longer"}, "warn-replay-window"),
-        ({"system-count": "7", "existing-middleware": "no"}, "warn-point-to-point-sprawl"),
+        (
+            {"system-count": "4", "existing-middleware": "no", "transform": "no"},
+            "warn-point-to-point-sprawl",
+        ),
         ({"person": "no", "secret": "no"}, "warn-unattended-without-credential"),
     ],
 )
