@@ -2,16 +2,17 @@
 and the one-use memory of assertion ids shared with SAML bearer (RFC 7522).
 
 JWT bearer follows Salesforce: iss is the consumer key, sub the username, aud the org's
-login URL, exp at most a few minutes ahead, RS256 only, and the user must already have
-approved the app. Errors carry Salesforce's descriptions, including "expired
-authorization code" for an exp out of range, although this flow has no code.
+login URL, exp not yet past (however far ahead, unless the org sets a window), RS256 only,
+and the user must already have approved the app. Errors carry Salesforce's descriptions,
+including "expired authorization code" for an exp out of range, although this flow has no code.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -29,6 +30,9 @@ ALGORITHM = "RS256"
 # RFC 7519 §4.1.4-5 allow "a small leeway" for clocks that disagree: one minute here.
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_ASSERTION_LENGTH = 16 * 1024
+# An exp past what a database's date column holds (Salesforce CLI signs exp in milliseconds,
+# some 50,000 years ahead) is remembered, for a replayed jti, until this moment.
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
 MAX_CLAIM_LENGTH = 256
 
 
@@ -102,9 +106,13 @@ def _numeric_date(claims: dict[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        # A boolean, a string, or NaN (which JSON parsers accept and no comparison rejects).
         raise InvalidGrant(errors.INVALID_ASSERTION)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return math.inf if value > 0 else -math.inf
 
 
 def _check_times(claims: dict[str, Any], *, app: ConnectedApp, now: datetime) -> datetime:
@@ -116,15 +124,20 @@ def _check_times(claims: dict[str, Any], *, app: ConnectedApp, now: datetime) ->
     if expires is None:
         # RFC 7523 §3 item 4: the JWT MUST contain an exp claim.
         raise InvalidGrant(errors.INVALID_ASSERTION)
+    # Salesforce documents "within 3 minutes" but accepts any exp still ahead; RFC 7523 §3 lets
+    # a server refuse an unreasonably distant one without requiring it. An org may set a window.
     window = app.org.jwt_bearer_window_seconds
-    if expires <= current - skew or expires > current + window + skew:
+    too_far = window is not None and expires > current + window + skew
+    if expires <= current - skew or too_far:
         # Salesforce's words for an exp in the past or too far ahead.
         raise InvalidGrant(errors.EXPIRED_CODE)
     # RFC 7519 §4.1.5-6: not before nbf, and never issued in the future.
     for moment in (not_before, issued):
         if moment is not None and moment > current + skew:
             raise InvalidGrant(errors.INVALID_ASSERTION)
-    return datetime.fromtimestamp(expires, tz=now.tzinfo)
+    if expires >= LATEST.timestamp():
+        return LATEST
+    return datetime.fromtimestamp(expires, tz=UTC)
 
 
 def approved_user(app: ConnectedApp, username: str) -> tuple[OrgUser, str]:

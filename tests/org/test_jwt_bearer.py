@@ -245,9 +245,10 @@ def test_d4_an_assertion_without_exp_is_refused(oauth, app, app_keys, settings):
     refused(exchange(oauth, assertion(app, settings, app_keys, exp=None)))
 
 
-def test_d4_exp_beyond_the_window_is_refused_with_salesforces_misleading_message(
+def test_d4_exp_beyond_a_window_the_org_sets_is_refused_with_salesforces_misleading_message(
     oauth, app, app_keys, settings
 ):
+    Org.objects.update(jwt_bearer_window_seconds=180)  # Salesforce's documented three minutes
     value = assertion(app, settings, app_keys, exp=int(time.time()) + 600)
 
     # There is no authorization code in this flow: the words are Salesforce's, and wrong.
@@ -265,6 +266,41 @@ def test_d4_the_window_is_an_org_setting(oauth, app, app_keys, settings):
     value = assertion(app, settings, app_keys, exp=int(time.time()) + 600)
 
     assert exchange(oauth, value).status_code == 200
+
+
+def test_d4_by_default_an_exp_in_milliseconds_centuries_ahead_is_accepted_as_real_orgs_do(
+    oauth, app, app_keys, settings
+):
+    # What Salesforce's own CLI signs: Date.now() + 300, milliseconds read as seconds.
+    value = assertion(app, settings, app_keys, exp=int(time.time() * 1000) + 300)
+
+    assert exchange(oauth, value).status_code == 200
+
+
+@pytest.mark.parametrize("exp", [10**400, 1e308, float("inf")], ids=["400-digits", "1e308", "inf"])
+def test_d4_an_exp_past_any_date_is_accepted_and_its_jti_is_still_spent_once(
+    oauth, app, app_keys, settings, exp
+):
+    value = assertion(app, settings, app_keys, exp=exp, jti="remembered-for-ever")
+
+    assert exchange(oauth, value).status_code == 200
+    refused(exchange(oauth, value))
+
+
+def test_d4_without_jti_an_assertion_with_a_distant_exp_can_be_replayed(
+    oauth, app, app_keys, settings
+):
+    value = assertion(app, settings, app_keys, exp=int(time.time() * 1000) + 300)
+
+    assert [exchange(oauth, value).status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.parametrize("exp", [float("nan"), -(10**400), float("-inf"), "4102444800", True])
+def test_d4_an_exp_that_is_not_a_time_ahead_is_refused(oauth, app, app_keys, settings, exp):
+    response = exchange(oauth, assertion(app, settings, app_keys, exp=exp))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
 
 
 def test_d4_nbf_in_the_future_is_refused(oauth, app, app_keys, settings):
