@@ -23,7 +23,8 @@ from org import keys
 from org.assertions import CLOCK_SKEW
 from org.errors import InvalidRequest
 from org.identity import base_url, identity_url
-from org.models import Asset, ConnectedApp, Org, OrgUser
+from org.models import ConnectedApp, OrgUser, Record
+from org.rest.spaces import MAIN_SPACE, space_of
 
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"
@@ -42,11 +43,11 @@ _PUBLIC_MEMBERS = ("kty", "crv", "x", "y", "n", "e", "kid")
 class Actor:
     device_id: str
     name: str
-    asset: Asset
+    asset: Record  # an Asset record
     device_key: dict[str, str] | None  # the public JWK from cnf, when the device sent one
 
 
-def read_actor_token(value: str, *, org: Org, now: datetime) -> Actor:
+def read_actor_token(value: str, *, app: ConnectedApp, now: datetime) -> Actor:
     """The device an actor token describes; raises InvalidRequest (RFC 8693 §2.2.2)."""
     if len(value) > MAX_ACTOR_TOKEN_LENGTH:
         raise InvalidRequest("actor_token is too long")
@@ -61,7 +62,7 @@ def read_actor_token(value: str, *, org: Org, now: datetime) -> Actor:
     _check_times(claims, now=now)
     device_id = _claim(claims, "did")
     name = _claim(claims, "Name")
-    asset = _asset_named(claims.get("Asset"), org=org)
+    asset = _asset_named(claims.get("Asset"), app=app)
     return Actor(device_id=device_id, name=name, asset=asset, device_key=device_key)
 
 
@@ -129,14 +130,15 @@ def _claim(claims: dict[str, Any], name: str) -> str:
     return value
 
 
-def _asset_named(reference: object, *, org: Org) -> Asset:
-    """The demo asset an Asset claim names: a record id or name, or an object with Id,
-    SerialNumber or Name (the fields Salesforce's AssetTokenEvent reports)."""
+def _asset_named(reference: object, *, app: ConnectedApp) -> Record:
+    """The Asset record an Asset claim names: a record id or name, or an object with Id,
+    SerialNumber or Name (the fields Salesforce's AssetTokenEvent reports). The app's own
+    data space and the org's main data are searched, as its REST calls would see them."""
     condition: Q | None = None
     if isinstance(reference, str) and 0 < len(reference) <= MAX_CLAIM_LENGTH:
-        condition = Q(record_id=reference) | Q(name__iexact=reference)
+        condition = Q(record_id=reference) | Q(fields__Name__iexact=reference)
     elif isinstance(reference, dict):
-        for field, lookup in (("Id", "record_id"), ("SerialNumber", "serial_number")):
+        for field, lookup in (("Id", "record_id"), ("SerialNumber", "fields__SerialNumber")):
             value = reference.get(field)
             if isinstance(value, str) and 0 < len(value) <= MAX_CLAIM_LENGTH:
                 condition = Q(**{lookup: value})
@@ -144,10 +146,20 @@ def _asset_named(reference: object, *, org: Org) -> Asset:
         else:
             name = reference.get("Name")
             if isinstance(name, str) and 0 < len(name) <= MAX_CLAIM_LENGTH:
-                condition = Q(name__iexact=name)
+                condition = Q(fields__Name__iexact=name)
     if condition is None:
         raise InvalidRequest("actor_token needs an Asset claim: an asset's Id or Name")
-    asset = Asset.objects.filter(condition, org=org).order_by("pk").first()
+    asset = (
+        Record.objects.filter(
+            condition,
+            Q(space=MAIN_SPACE) | Q(space=space_of(app)),
+            org=app.org,
+            sobject="Asset",
+            is_deleted=False,
+        )
+        .order_by("pk")
+        .first()
+    )
     if asset is None:
         raise InvalidRequest("actor_token names no asset in this org")
     return asset
@@ -179,7 +191,11 @@ def mint(
         "jti": secrets.token_urlsafe(16),
         "did": actor.device_id,
         "Name": actor.name,
-        "Asset": {"Id": asset.record_id, "Name": asset.name, "SerialNumber": asset.serial_number},
+        "Asset": {
+            "Id": asset.record_id,
+            "Name": asset.fields.get("Name"),
+            "SerialNumber": asset.fields.get("SerialNumber"),
+        },
     }
     if actor.device_key is not None:
         # RFC 7800 §3.2: only the holder of the device's private key should present it.

@@ -260,7 +260,7 @@ class AssetTokenGrant(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]
             raise InvalidRequest("subject_token was issued to another app")
         if not app.allows_grant(TOKEN_EXCHANGE):
             raise errors.UnauthorizedClient()
-        self.actor = asset_tokens.read_actor_token(actor, org=app.org, now=now)
+        self.actor = asset_tokens.read_actor_token(actor, app=app, now=now)
         self.audience = targets[0] if targets else base_url()
         self.request.client = app
         self.request.user = token.family.user

@@ -10,9 +10,6 @@ _CHECKSUM_ALPHABET = string.ascii_uppercase + "012345"
 
 ORG_PREFIX = "00D"
 USER_PREFIX = "005"
-ACCOUNT_PREFIX = "001"
-CONTACT_PREFIX = "003"
-ASSET_PREFIX = "02i"
 CONSUMER_KEY_PREFIX = "3MVG9"
 _CONSUMER_KEY_ALPHABET = string.ascii_letters + string.digits + "._"
 
@@ -33,6 +30,31 @@ def with_checksum(id15: str) -> str:
                 bits |= 1 << position
         suffix += _CHECKSUM_ALPHABET[bits]
     return id15 + suffix
+
+
+def canonical_id(value: str) -> str | None:
+    """The 18-character form of a 15- or 18-character id, or None if it is not one.
+
+    A 15-character id is case-sensitive; an 18-character one may arrive in any case, since
+    its checksum tells which letters of the first 15 are upper-case.
+    """
+    if not value.isascii() or not value.isalnum():
+        return None
+    if len(value) == 15:
+        return with_checksum(value)
+    if len(value) != 18:
+        return None
+    recovered = ""
+    for chunk in range(3):
+        bits = _CHECKSUM_ALPHABET.find(value[15 + chunk].upper())
+        if bits < 0:
+            return None
+        for position, char in enumerate(value[chunk * 5 : chunk * 5 + 5]):
+            upper = bool(bits & (1 << position))
+            if upper and not char.isalpha():
+                return None
+            recovered += char.upper() if upper else char.lower()
+    return with_checksum(recovered)
 
 
 def new_record_id(prefix: str) -> str:

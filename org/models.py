@@ -1,4 +1,4 @@
-"""The org's state: users, connected apps, approvals, codes, tokens, keys and demo records.
+"""The org's state: users, connected apps, approvals, codes, tokens, keys and records.
 
 Everything the authorization server knows lives here, so any number of processes can serve
 one org. Codes and tokens are stored only as SHA-256 digests (RFC 6819 §5.1.4.1.3).
@@ -23,9 +23,10 @@ class Org(models.Model):
     allow_username_password_flow = models.BooleanField(default=False)
     allow_user_agent_flow = models.BooleanField(default=False)
     require_pkce_for_all_apps = models.BooleanField(default=False)
-    # How far ahead a JWT bearer assertion's exp may lie; None: any time ahead, as real orgs
-    # accept (Salesforce's documentation says "within 3 minutes").
-    jwt_bearer_window_seconds = models.PositiveIntegerField(null=True, blank=True, default=None)
+    # How far ahead a JWT bearer assertion's exp may lie: Salesforce's "within 3 minutes".
+    jwt_bearer_window_seconds = models.PositiveIntegerField(default=180)
+    # DailyApiRequests' Max for each data space (a Developer Edition org's 15,000 a day).
+    daily_api_requests = models.PositiveIntegerField(default=15000)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.org_id})"
@@ -364,61 +365,69 @@ class SpentAssertion(models.Model):
         return "spent assertion"
 
 
-class Account(models.Model):
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="accounts")
+class Record(models.Model):
+    """One record of any sObject (Account, Contact, Opportunity…): the REST API serves every
+    object the same way, its schema in org/rest/schema.py, its values in `fields`.
+
+    `space` is the data space: "" for the org's main data, a visitor id for the records a
+    visitor's practice apps write. Seeded demo records are in the main space, marked `seeded`:
+    every space reads them, no trainee changes them.
+    """
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="records")
+    space = models.CharField(max_length=64, blank=True)
+    sobject = models.CharField(max_length=40)
     record_id = models.CharField(max_length=18, unique=True)
-    name = models.CharField(max_length=120)
-    account_type = models.CharField(max_length=40, blank=True)
-    industry = models.CharField(max_length=40, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    website = models.CharField(max_length=120, blank=True)
-    billing_city = models.CharField(max_length=60, blank=True)
-    billing_country = models.CharField(max_length=60, blank=True)
-    number_of_employees = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Contact(models.Model):
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="contacts")
-    record_id = models.CharField(max_length=18, unique=True)
-    account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    fields = models.JSONField(default=dict)
+    seeded = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        OrgUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    first_name = models.CharField(max_length=40, blank=True)
-    last_name = models.CharField(max_length=80)
-    email = models.CharField(max_length=120, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    title = models.CharField(max_length=80, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-
-class Asset(models.Model):
-    """A connected device's record; asset tokens (Salesforce's token exchange) name one."""
-
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="assets")
-    record_id = models.CharField(max_length=18, unique=True)
-    account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets"
+    last_modified_by = models.ForeignKey(
+        OrgUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    name = models.CharField(max_length=120)
-    serial_number = models.CharField(max_length=80, unique=True)
-    product = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    last_modified_at = models.DateTimeField(default=timezone.now)
+    system_modstamp = models.DateTimeField(default=timezone.now)
+    # queryAll still finds a deleted record and undelete brings it back (the Recycle Bin).
+    is_deleted = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["name"]
+        indexes = [models.Index(fields=["org", "sobject", "space"], name="records_by_object")]
+        ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.sobject} {self.record_id}"
+
+
+class ApiUsage(models.Model):
+    """REST API calls one data space made on one day (Salesforce's DailyApiRequests)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    space = models.CharField(max_length=64, blank=True)
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "space", "day"], name="one_usage_row_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.used} API requests on {self.day}"
+
+
+class QueryCursor(models.Model):
+    """The rest of a query result past its first batch, read through nextRecordsUrl."""
+
+    locator = models.CharField(max_length=18, unique=True)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    space = models.CharField(max_length=64, blank=True)
+    soql = models.TextField()
+    include_deleted = models.BooleanField(default=False)
+    record_ids = models.JSONField(default=list)
+    batch_size = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"query cursor {self.locator}"

@@ -1,5 +1,5 @@
-"""The demo org: one org, two demo users, demo Accounts, Contacts and Assets, a first
-signing key.
+"""The demo org: one org, two demo users, demo Accounts, Contacts, Assets, Opportunities and
+Cases (the shared, read-only records every data space sees), a first signing key.
 
 Seeding is idempotent: it fills in what is missing and never touches what exists.
 """
@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 
 from org import ids
 from org.keys import create_signing_key
-from org.models import Account, Asset, Contact, Org, OrgUser, SigningKey
+from org.models import Org, OrgUser, Record, SigningKey
+from org.rest.schema import SOBJECTS
 
 ORG_NAME = "Handshake Demo Org"
 DEMO_PASSWORD = "handshake-demo"  # noqa: S105 - printed on the login page on purpose
@@ -136,6 +137,25 @@ DEMO_ASSETS: tuple[DemoAsset, ...] = (
     DemoAsset("Smart Meter SM-40", "SM40-7781-AVL", "Smart Meter", "Blue Ridge Energy"),
 )
 
+# Opportunities and cases, so remote call-in and batch examples have more than accounts.
+DEMO_OPPORTUNITIES: tuple[dict[str, object], ...] = (
+    {"Name": "Engines - Sensor Rollout", "StageName": "Proposal/Price Quote",
+     "CloseDate": "2026-12-15", "Amount": 48000, "Probability": 75,
+     "account": "Analytical Engines Ltd"},
+    {"Name": "Harbour - Fleet Tracking", "StageName": "Qualification",
+     "CloseDate": "2027-02-28", "Amount": 125000, "Probability": 20,
+     "account": "Harbour Freight Logistics"},
+    {"Name": "Northwind - Pump Telemetry", "StageName": "Closed Won",
+     "CloseDate": "2026-09-30", "Amount": 67500, "Probability": 100,
+     "account": "Northwind Health"},
+)  # fmt: skip
+DEMO_CASES: tuple[dict[str, object], ...] = (
+    {"Subject": "Boiler monitor stopped reporting", "Status": "Working", "Priority": "High",
+     "Origin": "Phone", "Type": "Problem", "account": "Analytical Engines Ltd"},
+    {"Subject": "Meter readings arrive twice", "Status": "New", "Priority": "Medium",
+     "Origin": "Web", "Type": "Problem", "account": "Blue Ridge Energy"},
+)  # fmt: skip
+
 
 def security_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -186,43 +206,93 @@ def _seed() -> Org:
                 timezone=demo.timezone,
                 security_token_hash=security_token_hash(demo.security_token),
             )
+    owner = OrgUser.objects.filter(org=org).order_by("pk").first()
     for demo_account in DEMO_ACCOUNTS:
-        account = Account.objects.filter(org=org, name=demo_account.name).first()
-        if account is None:
-            account = Account.objects.create(
-                org=org,
-                record_id=ids.new_record_id(ids.ACCOUNT_PREFIX),
-                name=demo_account.name,
-                account_type=demo_account.account_type,
-                industry=demo_account.industry,
-                phone=demo_account.phone,
-                website=demo_account.website,
-                billing_city=demo_account.city,
-                billing_country=demo_account.country,
-                number_of_employees=demo_account.employees,
-            )
+        account = _seed_record(
+            org,
+            owner,
+            "Account",
+            "Name",
+            {
+                "Name": demo_account.name,
+                "Type": demo_account.account_type,
+                "Industry": demo_account.industry,
+                "Phone": demo_account.phone,
+                "Website": demo_account.website,
+                "BillingCity": demo_account.city,
+                "BillingCountry": demo_account.country,
+                "NumberOfEmployees": demo_account.employees,
+            },
+        )
         for first, last, title, email in demo_account.contacts:
-            if not Contact.objects.filter(org=org, email=email).exists():
-                Contact.objects.create(
-                    org=org,
-                    record_id=ids.new_record_id(ids.CONTACT_PREFIX),
-                    account=account,
-                    first_name=first,
-                    last_name=last,
-                    title=title,
-                    email=email,
-                    phone=demo_account.phone,
-                )
+            _seed_record(
+                org,
+                owner,
+                "Contact",
+                "Email",
+                {
+                    "FirstName": first,
+                    "LastName": last,
+                    "Title": title,
+                    "Email": email,
+                    "Phone": demo_account.phone,
+                    "AccountId": account.record_id,
+                },
+            )
+    accounts = dict(
+        Record.objects.filter(org=org, sobject="Account", seeded=True).values_list(
+            "fields__Name", "record_id"
+        )
+    )
     for demo_asset in DEMO_ASSETS:
-        if not Asset.objects.filter(serial_number=demo_asset.serial_number).exists():
-            Asset.objects.create(
-                org=org,
-                record_id=ids.new_record_id(ids.ASSET_PREFIX),
-                account=Account.objects.filter(org=org, name=demo_asset.account).first(),
-                name=demo_asset.name,
-                serial_number=demo_asset.serial_number,
-                product=demo_asset.product,
+        _seed_record(
+            org,
+            owner,
+            "Asset",
+            "SerialNumber",
+            {
+                "Name": demo_asset.name,
+                "SerialNumber": demo_asset.serial_number,
+                "Status": "Installed",
+                "Description": demo_asset.product,
+                "AccountId": accounts.get(demo_asset.account),
+            },
+        )
+    for sobject, key, demos in (
+        ("Opportunity", "Name", DEMO_OPPORTUNITIES),
+        ("Case", "Subject", DEMO_CASES),
+    ):
+        for row in demos:
+            values = {name: value for name, value in row.items() if name != "account"}
+            _seed_record(
+                org,
+                owner,
+                sobject,
+                key,
+                {**values, "AccountId": accounts.get(str(row["account"]))},
             )
     if not SigningKey.objects.filter(retired_at__isnull=True).exists():
         create_signing_key()
     return org
+
+
+def _seed_record(
+    org: Org, owner: OrgUser | None, sobject: str, key: str, values: dict[str, object]
+) -> Record:
+    """The seeded record whose `key` field has that value, created if missing."""
+    found = Record.objects.filter(
+        org=org, sobject=sobject, seeded=True, **{f"fields__{key}": values[key]}
+    ).first()
+    if found is not None:
+        return found
+    prefix = SOBJECTS[sobject].key_prefix
+    fields = {**values, "OwnerId": owner.record_id if owner is not None else None}
+    return Record.objects.create(
+        org=org,
+        sobject=sobject,
+        record_id=ids.new_record_id(prefix),
+        fields=fields,
+        seeded=True,
+        created_by=owner,
+        last_modified_by=owner,
+    )

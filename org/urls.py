@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import path
 
 from config.org_paths import route
 from org import views
+from org.rest import urls as rest_urls
 
 app_name = "org"
 
@@ -38,19 +39,6 @@ urlpatterns = [
     ),
     # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
     path("setup/connect", views.device_verification, name="device_verification"),
-    path("services/data/", views.api_versions, name="api_versions"),
-    re_path(
-        r"^services/data/v(?P<version>\d{2,3}\.\d)/?$", views.api_resources, name="api_resources"
-    ),
-    re_path(r"^services/data/v(?P<version>\d{2,3}\.\d)/query/?$", views.query, name="query"),
-    re_path(
-        r"^services/data/v(?P<version>\d{2,3}\.\d)/sobjects/(?P<name>\w{1,40})/?$",
-        views.sobject,
-        name="sobject",
-    ),
-    re_path(
-        r"^services/data/v(?P<version>\d{2,3}\.\d)/sobjects/(?P<name>\w{1,40})/(?P<record_id>\w{15,18})/?$",
-        views.sobject_record,
-        name="sobject_record",
-    ),
+    # The REST API, last: its catch-all answers any other /services/data/ path in JSON.
+    *rest_urls.urlpatterns,
 ]

@@ -23,13 +23,12 @@ from org import (
     identity,
     keys,
     logins,
-    rest_api,
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
 from org.forms import AppSettingsForm, CertificateForm, NewAppForm, initial_settings
-from org.models import ConnectedApp, Org, OrgUser
+from org.models import ConnectedApp, OrgUser
 from org.resource_server import check_bearer
-from org.scopes import API_SCOPES, IDENTITY_SCOPES
+from org.scopes import IDENTITY_SCOPES
 from org.seed import DEMO_PASSWORD, DEMO_USERS, current_org
 from org.server import back_channel_problem, get_server, oauth_error
 from org.visitors import visitor_id
@@ -232,61 +231,6 @@ def openid_configuration(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(discovery.openid_configuration())
     response["Cache-Control"] = "public, max-age=300"
     return response
-
-
-def _api_response(body: Any, *, status: int = 200) -> HttpResponse:
-    return _no_store(JsonResponse(body, status=status, safe=False))
-
-
-def _api_call(request: HttpRequest, run: Any) -> HttpResponse:
-    check = check_bearer(request, any_of=API_SCOPES)
-    if check.token is None:
-        message = (
-            "This session is not valid for use with the REST API"
-            if check.error == "insufficient_scope"
-            else "Session expired or invalid"
-        )
-        response = _api_response(
-            [{"message": message, "errorCode": "INVALID_SESSION_ID"}], status=401
-        )
-        response["WWW-Authenticate"] = check.www_authenticate
-        return response
-    org: Org = check.token.family.app.org
-    try:
-        return _api_response(run(org))
-    except rest_api.ApiError as error:
-        return _api_response(error.body(), status=error.status)
-
-
-@require_GET
-def api_versions(request: HttpRequest) -> HttpResponse:
-    # Like Salesforce, the list of versions needs no token.
-    return JsonResponse(rest_api.versions(), safe=False)
-
-
-@csrf_exempt
-@require_GET
-def api_resources(request: HttpRequest, version: str) -> HttpResponse:
-    return _api_call(request, lambda org: rest_api.resources(version))
-
-
-@csrf_exempt
-@require_GET
-def sobject(request: HttpRequest, version: str, name: str) -> HttpResponse:
-    return _api_call(request, lambda org: rest_api.describe(version, name, org))
-
-
-@csrf_exempt
-@require_GET
-def sobject_record(request: HttpRequest, version: str, name: str, record_id: str) -> HttpResponse:
-    return _api_call(request, lambda org: rest_api.record(version, name, record_id, org))
-
-
-@csrf_exempt
-@require_GET
-def query(request: HttpRequest, version: str) -> HttpResponse:
-    text = request.GET.get("q", "")
-    return _api_call(request, lambda org: rest_api.query(version, text, org))
 
 
 def _setup_context(request: HttpRequest, owner: str) -> dict[str, Any]:

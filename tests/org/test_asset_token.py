@@ -15,7 +15,7 @@ from django.utils import timezone
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from org.connected_apps import TOKEN_EXCHANGE
-from org.models import AccessToken, Asset
+from org.models import AccessToken, Record
 from tests.org.conftest import ADA, REVOKE, TOKEN
 
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
@@ -104,11 +104,11 @@ def test_a_device_swaps_an_access_token_and_its_signed_jwt_for_an_asset_token(
     assert body["expires_in"] == 60
     assert response.headers["Cache-Control"] == "no-store"
     claims = verify_with_jwks(oauth, body["access_token"], settings.HANDSHAKE_BASE_URL)
-    asset = Asset.objects.get(name=THERMOSTAT)
+    asset = Record.objects.get(sobject="Asset", fields__Name=THERMOSTAT)
     assert claims["Asset"] == {
         "Id": asset.record_id,
-        "Name": asset.name,
-        "SerialNumber": asset.serial_number,
+        "Name": THERMOSTAT,
+        "SerialNumber": asset.fields["SerialNumber"],
     }
     assert claims["did"] == "device-0001"
     assert claims["act"] == {"sub": "device-0001"}
@@ -125,8 +125,12 @@ def test_a_device_swaps_an_access_token_and_its_signed_jwt_for_an_asset_token(
 def test_the_asset_may_be_named_by_id_serial_number_or_name(
     oauth, access_token, device_key, reference
 ):
-    asset = Asset.objects.get(name=THERMOSTAT)
-    values = {"record_id": asset.record_id, "serial": asset.serial_number, "name": asset.name}
+    asset = Record.objects.get(sobject="Asset", fields__Name=THERMOSTAT)
+    values = {
+        "record_id": asset.record_id,
+        "serial": asset.fields["SerialNumber"],
+        "name": THERMOSTAT,
+    }
     claim = (
         values[reference]
         if isinstance(reference, str)

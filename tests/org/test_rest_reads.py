@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from org.models import Account, Asset, Contact
+from org.models import Record
 
 API = "/services/data/v62.0"
 SESSION_INVALID = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
@@ -60,10 +60,15 @@ def test_a_token_without_the_api_scope_is_not_valid_for_the_rest_api(oauth):
     assert response.json()[0]["message"] == "This session is not valid for use with the REST API"
 
 
-def test_resources_list_sobjects_and_query(client, token):
+def test_resources_list_what_the_version_serves(client, token):
     response = _get(client, f"{API}/", token)
 
-    assert response.json() == {"sobjects": f"{API}/sobjects", "query": f"{API}/query"}
+    assert response.json() == {
+        "sobjects": f"{API}/sobjects",
+        "query": f"{API}/query",
+        "queryAll": f"{API}/queryAll",
+        "limits": f"{API}/limits",
+    }
 
 
 def test_account_describe_and_recent_items(client, token):
@@ -77,7 +82,7 @@ def test_account_describe_and_recent_items(client, token):
 
 
 def test_a_record_by_18_or_15_character_id(client, token):
-    account = Account.objects.get(name="Northwind Health")
+    account = Record.objects.get(sobject="Account", fields__Name="Northwind Health")
 
     long = _get(client, f"{API}/sobjects/Account/{account.record_id}", token)
     short = _get(client, f"{API}/sobjects/Account/{account.record_id[:15]}", token)
@@ -90,7 +95,7 @@ def test_a_record_by_18_or_15_character_id(client, token):
 
 def test_unknown_record_or_object_is_not_found(client, token):
     missing = _get(client, f"{API}/sobjects/Account/001000000000000AAA", token)
-    other = _get(client, f"{API}/sobjects/Opportunity/", token)
+    other = _get(client, f"{API}/sobjects/Invoice/", token)
 
     assert missing.status_code == 404
     assert missing.json()[0]["errorCode"] == "NOT_FOUND"
@@ -114,13 +119,13 @@ def test_query_limit(client, token):
     response = _query(client, "SELECT Name FROM Account LIMIT 2", token)
 
     assert response.json()["totalSize"] == 2
-    assert Account.objects.count() > 2
+    assert Record.objects.filter(sobject="Account").count() > 2
 
 
 def test_query_reads_every_seeded_contact(client, token):
     response = _query(client, "SELECT Id FROM Contact", token)
 
-    assert response.json()["totalSize"] == Contact.objects.count()
+    assert response.json()["totalSize"] == Record.objects.filter(sobject="Contact").count()
 
 
 def test_the_demo_assets_for_asset_tokens_can_be_queried(client, token):
@@ -128,23 +133,14 @@ def test_the_demo_assets_for_asset_tokens_can_be_queried(client, token):
 
     body = response.json()
     assert response.status_code == 200, body
-    assert body["totalSize"] == Asset.objects.count() >= 3
+    assert body["totalSize"] == Record.objects.filter(sobject="Asset").count() >= 3
     first = body["records"][0]
     assert first["Id"].startswith("02i")
     assert first["attributes"]["type"] == "Asset"
     assert first["AccountId"].startswith("001")
 
 
-@pytest.mark.parametrize(
-    "soql",
-    [
-        "SELECT Id FROM Opportunity",
-        "SELECT Nope FROM Account",
-        "SELECT Id FROM Account WHERE Nope = 'x'",
-        "SELECT Id FROM Account ORDER BY Name",
-        "",
-    ],
-)
+@pytest.mark.parametrize("soql", ["SELECT FROM Account", "SELECT Id FROM", ""])
 def test_anything_outside_the_grammar_is_malformed_query(client, token, soql):
     response = _query(client, soql, token)
 
@@ -153,7 +149,25 @@ def test_anything_outside_the_grammar_is_malformed_query(client, token, soql):
     assert response.json()[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("soql", "code"),
+    [
+        ("SELECT Id FROM Invoice", "INVALID_TYPE"),
+        ("SELECT Nope FROM Account", "INVALID_FIELD"),
+        ("SELECT Id FROM Account WHERE Nope = 'x'", "INVALID_FIELD"),
+    ],
+)
+def test_unknown_objects_and_fields_in_a_query_are_named_as_salesforce_does(
+    client, token, soql, code
+):
+    response = _query(client, soql, token)
+
+    assert response.status_code == 400
+    assert response.json()[0]["errorCode"] == code
+
+
 def test_unknown_api_version_is_not_found(client, token):
     response = _get(client, "/services/data/v10.0/sobjects/Account/", token)
 
     assert response.status_code == 404
+    assert response.json()[0]["errorCode"] == "NOT_FOUND"

@@ -1,0 +1,1 @@
+"""The org's REST API (`/services/data/`): Salesforce's resources over one record store."""

@@ -1,0 +1,78 @@
+"""DailyApiRequests, counted for real: one row per data space per day, raised by one atomic
+UPDATE per REST call, so every process counts against the same number.
+
+Salesforce counts per org. Here each data space counts on its own: one trainee in a room of
+200 who spends the day's calls must not lock the others out, and a practice space can be
+driven over its limit to see REQUEST_LIMIT_EXCEEDED without touching anyone else's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from org.models import ApiUsage, Org, Record
+from org.rest.errors import ApiError
+from org.rest.spaces import Caller
+
+# Salesforce counts 2 KB of data storage per record, whatever its size; Developer Edition
+# orgs have 5 MB.
+RECORD_KILOBYTES = 2
+DATA_STORAGE_MB = 5
+
+
+@dataclass(frozen=True)
+class Usage:
+    used: int
+    max: int
+
+    @property
+    def header(self) -> str:
+        # Sforce-Limit-Info, which client libraries read to pace themselves.
+        return f"api-usage={self.used}/{self.max}"
+
+
+def _today_row(org: Org, space: str) -> ApiUsage:
+    day = timezone.now().date()
+    try:
+        with transaction.atomic():
+            row, _ = ApiUsage.objects.get_or_create(org=org, space=space, day=day)
+    except IntegrityError:
+        # Another process made today's row at the same moment.
+        row = ApiUsage.objects.get(org=org, space=space, day=day)
+    return row
+
+
+def spend_request(caller: Caller) -> Usage:
+    """Counts one API request; raises REQUEST_LIMIT_EXCEEDED once the day's are spent."""
+    limit = caller.org.daily_api_requests
+    today = ApiUsage.objects.filter(org=caller.org, space=caller.space, day=timezone.now().date())
+    if not today.filter(used__lt=limit).update(used=F("used") + 1):
+        row = _today_row(caller.org, caller.space)
+        if not ApiUsage.objects.filter(pk=row.pk, used__lt=limit).update(used=F("used") + 1):
+            raise ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+    used = today.values_list("used", flat=True).first() or 0
+    return Usage(used=used, max=limit)
+
+
+def exhaust_daily_requests(org: Org, space: str) -> None:
+    """Spends the rest of today's requests of one space: what a lesson on the limit needs,
+    without making fifteen thousand calls first."""
+    row = _today_row(org, space)
+    ApiUsage.objects.filter(pk=row.pk).update(used=org.daily_api_requests)
+
+
+def limits(caller: Caller, usage: Usage) -> dict[str, dict[str, int]]:
+    records = Record.objects.filter(org=caller.org, space=caller.space, seeded=False).count()
+    storage_used = math.ceil(records * RECORD_KILOBYTES / 1024)
+    return {
+        "DailyApiRequests": {"Max": usage.max, "Remaining": max(usage.max - usage.used, 0)},
+        "DataStorageMB": {
+            "Max": DATA_STORAGE_MB,
+            "Remaining": max(DATA_STORAGE_MB - storage_used, 0),
+        },
+    }
