@@ -242,6 +242,13 @@ if HANDSHAKE_BASE_IS_LOOPBACK_HTTP:
 # unless this is set (tests start their own providers on loopback).
 HANDSHAKE_ALLOW_PRIVATE_TARGETS = env_bool("HANDSHAKE_ALLOW_PRIVATE_TARGETS", default=False)
 
+# The org's mutual-TLS port (`manage.py serve_tls`; `make run` starts it on 8443), named by
+# discovery's mtls_endpoint_aliases (RFC 8705 §5) and Setup.
+HANDSHAKE_TLS_URL = env_url("HANDSHAKE_TLS_URL", default=f"https://{_base.hostname}:8443")
+# The TLS-terminating proxies (their REMOTE_ADDR) whose X-SSL-Client-Cert header, nginx's
+# $ssl_client_escaped_cert, the org believes; from anyone else it is ignored. None by default.
+HANDSHAKE_TLS_TRUSTED_PROXIES = env_list("HANDSHAKE_TLS_TRUSTED_PROXIES", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
