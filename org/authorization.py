@@ -106,6 +106,7 @@ def authorize(request: HttpRequest, *, decision: str | None = None) -> Outcome:
     fragment = "token" in params.get("response_type", "").split()
     state = params.get("state")
     oauth_request = OrgRequest(request, front_channel=True)
+    oauth_request.client = app  # looked up once, above; the grant checks it again
 
     def back(error: OrgError) -> Redirect:
         return _error_redirect(error, redirect_uri=redirect_uri, fragment=fragment, state=state)

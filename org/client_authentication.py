@@ -66,11 +66,21 @@ def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> Connec
         "token-client", _presented_client_id(request), getattr(request, "remote_address", "")
     )
     now = timezone.now()
-    until = throttles.locked_until(key, now=now)
-    if until is not None:
-        raise TemporarilyUnavailable(retry_after=throttles.retry_after(until, now=now))
+
+    def find_unlocked_app(client_id: str) -> ConnectedApp | None:
+        # The app and the caller's lock-out come back in one query; a locked caller is
+        # refused before its secret is compared, a right one included.
+        app: ConnectedApp | None = find_app(client_id, lock_key=key)
+        if app is not None:
+            until = throttles.annotated_lock_end(app)
+        else:
+            until = throttles.locked_until(key, now=now)
+        if until is not None:
+            raise TemporarilyUnavailable(retry_after=throttles.retry_after(until, now=now))
+        return app
+
     try:
-        return _authenticate(request, endpoint=endpoint, find_app=find_app)
+        return _authenticate(request, endpoint=endpoint, find_app=find_unlocked_app)
     except (InvalidClientId, InvalidClientCredentials):
         if throttles.record_failure(key, CLIENT_FAILURE_LIMIT, now=now).already_locked:
             # Answered as locked, so no more than the limit of guesses is ever answered

@@ -60,7 +60,10 @@ def validate_front_channel(grant: Any, *, fragment: bool) -> str:
     """
     request = grant.request
     payload = request.payload
-    client: ConnectedApp | None = grant.server.query_client(payload.client_id)
+    client: ConnectedApp | None = request.client
+    if client is None or client.client_id != payload.client_id:
+        # authlib validates twice per request (consent, then response): one lookup will do.
+        client = grant.server.query_client(payload.client_id)
     redirect_uri = payload.redirect_uri
     if client is None:
         raise errors.InvalidClientId()
@@ -185,6 +188,13 @@ class OpenIDConnect:
         )
 
 
+def _issued(grant: Any, token: dict[str, Any]) -> tuple[int, dict[str, Any], Any]:
+    """The token response, after the hooks authlib runs on one (the ID token)."""
+    response = (200, token, grant.TOKEN_RESPONSE_HEADER)
+    grant.execute_hook("after_create_token_response", response)
+    return response
+
+
 def _require_active(user: OrgUser) -> None:
     if not user.user.is_active:
         raise InvalidGrant(errors.AUTHENTICATION_FAILURE)
@@ -248,25 +258,30 @@ class WebServerGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         self.request.authorization_code = code
 
     def create_token_response(self) -> Any:
-        code: AuthorizationCode = self.request.authorization_code
+        request = self.request
+        code: AuthorizationCode = request.authorization_code
+        request.user = self.authenticate_user(code)
+        # The code is spent and its tokens stored in one transaction; the ID token is signed
+        # after it commits, so no writer waits on the signature.
         with transaction.atomic():
             redeemed = codes.redeem_code(code)
             if redeemed:
-                response = super().create_token_response()
+                token = self.generate_token(
+                    user=request.user,
+                    scope=code.scope,
+                    include_refresh_token=request.client.check_grant_type("refresh_token"),
+                )
+                self.save_token(token)
         if not redeemed:
             # Lost a race with another redemption of the same code: a replay.
             tokens.revoke_issued_from_code(code)
             raise InvalidGrant(errors.INVALID_CODE)
-        return response
+        return _issued(self, token)
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> OrgUser:
         user = authorization_code.user
         _require_active(user)
         return user
-
-    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-        # Kept as a tombstone: a later replay must find it to revoke what it issued.
-        return None
 
 
 class UserAgentGrant(grants.ImplicitGrant):  # type: ignore[misc]
@@ -419,8 +434,11 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
             raise errors.InvalidScope()
 
     def create_token_response(self) -> Any:
-        token: RefreshToken = self.request.refresh_token
-        client: ConnectedApp = self.request.client
+        request = self.request
+        token: RefreshToken = request.refresh_token
+        client: ConnectedApp = request.client
+        request.user = self.authenticate_user(token)
+        # As for codes: retire and store in one transaction, sign an ID token after it.
         with transaction.atomic():
             if client.rotate_refresh_tokens:
                 current = tokens.retire_refresh_token(token)
@@ -428,12 +446,13 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
                 tokens.touch_refresh_token(token)
                 current = True
             if current:
-                response = super().create_token_response()
+                issued = self.issue_token(request.user, token)
+                self.save_token(issued)
         if not current:
             # Two requests raced with one rotating token: only one may win; the family goes.
             tokens.revoke_family_of(token, reason="rotated refresh token reused")
             raise InvalidGrant(errors.EXPIRED_TOKEN)
-        return response
+        return _issued(self, issued)
 
     def issue_token(self, user: OrgUser, refresh_token: RefreshToken) -> Any:
         client: ConnectedApp = self.request.client
@@ -446,7 +465,3 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
     def authenticate_user(self, refresh_token: RefreshToken) -> OrgUser:
         return refresh_token.family.user
-
-    def revoke_old_credential(self, refresh_token: RefreshToken) -> None:
-        # Rotation already retired it, atomically, before the new tokens were made.
-        return None

@@ -21,8 +21,9 @@ from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc8628 import DeviceAuthorizationEndpoint
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils import timezone
 
-from org import devices, errors, tokens
+from org import devices, errors, throttles, tokens
 from org.client_authentication import (
     DEVICE_AUTHORIZATION,
     INTROSPECTION,
@@ -202,18 +203,25 @@ class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         super().__init__(ConnectedApp, AccessToken)
 
     def query_client(self, client_id: object) -> ConnectedApp | None:
+        return self.find_client(client_id)
+
+    def find_client(self, client_id: object, *, lock_key: str = "") -> ConnectedApp | None:
+        """The app with this consumer key, read fresh; with a throttle's `lock_key`, it also
+        carries that key's lock-out (throttles.annotated_lock_end): one query for both."""
         if not isinstance(client_id, str) or not client_id:
             return None
         if len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
             return None
-        return (
-            ConnectedApp.objects.select_related("org", "run_as__user", "run_as__org")
-            .filter(client_id=client_id)
-            .first()
+        rows = ConnectedApp.objects.select_related("org", "run_as__user", "run_as__org").filter(
+            client_id=client_id
         )
+        if lock_key:
+            rows = throttles.with_lock_end(rows, lock_key, now=timezone.now())
+        # client_id is unique: at most one row, so no ORDER BY for .first() to compile.
+        return next(iter(rows[:1]), None)
 
     def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
-        return authenticate_client(request, endpoint=endpoint, find_app=self.query_client)
+        return authenticate_client(request, endpoint=endpoint, find_app=self.find_client)
 
     def create_oauth2_request(self, request: Any) -> OrgRequest:
         if isinstance(request, OrgRequest):

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import DateTimeField, Model, QuerySet, Subquery
 from django.utils import timezone
 
 from org.models import LoginThrottle
+
+_LOCK_END = "throttle_locked_until"
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,25 @@ def is_locked(key: str, *, now: datetime | None = None) -> bool:
 
 def locked_until(key: str, *, now: datetime | None = None) -> datetime | None:
     """When the key's lock-out ends; None when it is not locked."""
-    now = now or timezone.now()
-    row = LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now).only("locked_until")
-    found = row.first()
-    return found.locked_until if found is not None else None
+    return _current_lock(key, now=now or timezone.now()).first()
+
+
+def with_lock_end[Row: Model](rows: QuerySet[Row], key: str, *, now: datetime) -> QuerySet[Row]:
+    """`rows` carrying the key's locked_until() in the same query, for annotated_lock_end."""
+    lock = Subquery(_current_lock(key, now=now)[:1], output_field=DateTimeField())
+    annotated: QuerySet[Row] = rows.annotate(**{_LOCK_END: lock})
+    return annotated
+
+
+def annotated_lock_end(row: Model) -> datetime | None:
+    """When the lock-out a row of with_lock_end() carries ends; None when it is not locked."""
+    until: datetime | None = vars(row).get(_LOCK_END)
+    return until
+
+
+def _current_lock(key: str, *, now: datetime) -> QuerySet[LoginThrottle, datetime | None]:
+    rows = LoginThrottle.objects.filter(key_hash=key, locked_until__gt=now)
+    return rows.values_list("locked_until", flat=True)
 
 
 def retry_after(until: datetime, *, now: datetime | None = None) -> int:

@@ -114,7 +114,10 @@ def mint(*, app: ConnectedApp, user: OrgUser, scope: str, include_refresh_token:
     )
 
 
-@transaction.atomic  # one write transaction: the database's write lock is taken once
+# One write transaction: the database's write lock is taken once. Inside a grant's own
+# transaction (a code's redemption, a refresh token's rotation) no savepoint is needed:
+# any failure here fails the whole grant.
+@transaction.atomic(savepoint=False)
 def store(
     minted: Minted,
     *,
