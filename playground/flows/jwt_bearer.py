@@ -44,7 +44,8 @@ from playground.vocabulary import (
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 USER = "ada@handshake.example"
 UNAPPROVED_USER = "grace@handshake.example"
-# Salesforce wants exp within about three minutes; the org's window is the same.
+# Salesforce documents exp within three minutes: the step signs that, though real orgs (and
+# this one) accept any exp still ahead.
 LIFETIME = 180
 MAX_LIFETIME = 24 * 3600
 # Another Salesforce login URL: a real one, just not this org's.
@@ -85,7 +86,8 @@ INPUTS = (
     Input(
         "exp",
         "exp: seconds from signing until it expires",
-        "The step turns this into a time. The org accepts at most about 3 minutes ahead.",
+        "The step turns this into a time. Salesforce documents at most 3 minutes ahead; real "
+        "orgs, and this one, take any time still ahead.",
         initial=lambda ctx: str(LIFETIME),
         clean=_lifetime,
         max_length=8,
@@ -199,6 +201,33 @@ def _replay(attempt: Attempt) -> StepResult:
     return judge(exchange, what="The org")
 
 
+def _distant_exp_twice(attempt: Attempt) -> StepResult:
+    ctx = attempt.ctx
+    if problem := missing_pair(ctx, message=NO_PAIR):
+        return problem
+    # What Salesforce's command-line tool signs: the time now plus 300, in milliseconds.
+    now = time.time()
+    claims = claims_of(ctx, exp=int(now * 1000) + 300)
+    del claims["jti"]
+    assertion = _sign(ctx, claims)
+    shown = (_panel(ctx, assertion, "The assertion sent twice: no jti, exp in milliseconds"),)
+    first = ctx.transport.send(_post(ctx, assertion))
+    if first.status != 200:
+        return replace(judge(first, what="The org"), artefacts=shown)
+    second = ctx.transport.send(_post(ctx, assertion))
+    result = judge(second, what="Sent a second time, the org")
+    if result.outcome != "error":
+        return replace(result, exchanges=(first, second), artefacts=shown)
+    years = (claims["exp"] - now) / (365.25 * 24 * 3600)
+    return StepResult(
+        "error",
+        f"The org swapped the same assertion for a token twice. With no jti to remember it by "
+        f"and an exp some {years:,.0f} years ahead, a copy of it is good for as long.",
+        (first, second),
+        shown,
+    )
+
+
 EXPIRED = Fault(
     slug="jwt-expired",
     label="Expired assertion",
@@ -297,6 +326,25 @@ REPLAY = Fault(
     after=True,
 )
 
+DISTANT_EXP_REPLAY = Fault(
+    slug="jwt-distant-exp-replay",
+    label="No jti, exp centuries ahead, sent twice",
+    does="Signs the assertion without jti and with exp in milliseconds, as Salesforce's "
+    "command-line tool does, and sends it twice.",
+    lesson=Lesson(
+        why="Real orgs accept any exp still ahead, and so does this one, so an exp in "
+        "milliseconds makes the assertion good for some 50,000 years; without a jti the org "
+        "has nothing to tell the second use from the first. RFC 7523 §3 lets a server refuse "
+        "an exp unreasonably far ahead, or a jti it has seen: either would stop this.",
+        gain="Anyone who copies the assertion once, from a log, a proxy or a build's output, "
+        "can swap it for fresh tokens as that user whenever they like, until the app's "
+        "certificate is replaced.",
+        fix="Sign a new assertion for every token request, with exp in seconds a few minutes "
+        "ahead and a fresh jti, and keep assertions out of logs.",
+    ),
+    run=_distant_exp_twice,
+)
+
 TOKEN_STEP = Step(
     slug="token",
     title="Sign an assertion and swap it for a token",
@@ -324,6 +372,7 @@ TOKEN_STEP = Step(
         HS256_PUBLIC_KEY,
         UNAPPROVED_USER_FAULT,
         REPLAY,
+        DISTANT_EXP_REPLAY,
     ),
     inputs=INPUTS,
 )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from org.models import ConnectedApp
+from org.models import ConnectedApp, Org
 from pki import certificates
 from playground.flows.jwt_bearer import FLOW, GRANT, USER
 from playground.transports import InProcessTransport
@@ -251,6 +251,38 @@ def test_replaying_the_assertion_that_worked_is_refused(client, org):
     sent = attempt.result.exchanges[0]
     assert sent.request_body == result(run, "token").exchanges[0].request_body
     assert sent.json_body() == {"error": "invalid_grant", "error_description": "invalid assertion"}
+
+
+def test_an_assertion_without_jti_and_with_exp_in_milliseconds_is_taken_twice(client, org):
+    run = at_token_step(client, "jwt-bearer")
+
+    response = try_fault(client, run, "token", "jwt-distant-exp-replay")
+
+    attempt = tried(run, "token")[-1]
+    assert not attempt.refused
+    first, second = attempt.result.exchanges
+    assert (first.status, second.status) == (200, 200)
+    assert first.request_body == second.request_body
+    assert first.json_body()["access_token"] != second.json_body()["access_token"]
+    _, claims = claims_sent(first)
+    assert "jti" not in claims
+    assert claims["exp"] > time.time() * 999
+    assert "twice" in attempt.result.headline
+    page = client.get(response["Location"]).content.decode()
+    assert "Why a careful server refuses it" in page
+    assert "50,000 years" in page
+
+
+def test_where_the_org_sets_a_window_the_distant_assertion_is_refused_at_once(client, org):
+    Org.objects.update(jwt_bearer_window_seconds=180)
+    run = at_token_step(client, "jwt-bearer")
+
+    try_fault(client, run, "token", "jwt-distant-exp-replay")
+
+    attempt = tried(run, "token")[-1]
+    assert attempt.refused
+    (only,) = attempt.result.exchanges
+    assert only.json_body()["error_description"] == "expired authorization code"
 
 
 def test_a_run_exports_and_shares_without_the_assertion_or_the_token(client, org):
