@@ -13,7 +13,7 @@ def accept_any_time_ahead(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0004_tls'),
+        ('org', '0005_record_store'),
     ]
 
     operations = [
