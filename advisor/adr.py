@@ -8,7 +8,13 @@ from datetime import date
 from typing import Any
 
 from advisor.questions import NAMES_QUESTION, QUESTIONS, TOPICS, questions_in
-from advisor.recommendation import FiredAlert, GradedOption, Reason, Recommendation
+from advisor.recommendation import (
+    DecisionResult,
+    FiredAlert,
+    GradedOption,
+    Reason,
+    Recommendation,
+)
 
 GRADE_WORDS = {"best": "Best", "good": "Good", "possible": "Possible", "avoid": "Avoid"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -19,9 +25,18 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def verdict_words(result: DecisionResult) -> str:
+    """What a decision came to: its winner, its tied options, or no clear winner."""
+    if result.verdict == "tie":
+        return " or ".join(option.choice.name for option in result.tied)
+    if result.verdict == "no-clear-winner":
+        return "no clear winner"
+    return result.best.choice.name
+
+
 def title(recommendation: Recommendation) -> str:
     return "Integration design: " + ", ".join(
-        result.best.choice.name for result in recommendation.decisions
+        verdict_words(result) for result in recommendation.decisions
     )
 
 
@@ -98,6 +113,27 @@ def _option_block(option: GradedOption) -> list[str]:
     return lines
 
 
+def _outcome_line(result: DecisionResult) -> str:
+    heading = f"{result.decision.number}. {result.decision.title}"
+    if result.verdict == "tie":
+        return (
+            f"{heading}: not decided yet, {verdict_words(result)} tie on these answers; the "
+            "questions that would separate them are listed under the options."
+        )
+    if result.verdict == "no-clear-winner":
+        return (
+            f"{heading}: not decided yet, no option scores above zero on these answers; "
+            "answer the questions that matter here first."
+        )
+    best = result.best
+    top = best.pros[0] if best.pros else best.reasons[0]
+    because = f" ({top.because})" if top.because else ""
+    close = ""
+    if result.close_call and result.runner_up is not None:
+        close = f" Close call: {result.runner_up.choice.name} came within a point."
+    return f'{heading}: chosen option "{best.choice.name}". {top.text}{because}{close}'
+
+
 def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) -> str:
     """A complete MADR document: paste it into docs/decisions/ and edit from there."""
     lines = [
@@ -125,22 +161,19 @@ def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) 
         lines.append(f"* {result.decision.title}: {names}")
     lines += ["", "## Decision Outcome", ""]
     for result in recommendation.decisions:
-        best = result.best
-        top = best.pros[0] if best.pros else best.reasons[0]
-        because = f" ({top.because})" if top.because else ""
-        close = ""
-        if result.close_call and result.runner_up is not None:
-            close = f" Close call: {result.runner_up.choice.name} came within a point."
-        lines.append(
-            f"{result.decision.number}. {result.decision.title}: chosen option "
-            f'"{best.choice.name}". {top.text}{because}{close}'
-        )
+        lines.append(_outcome_line(result))
     lines += ["", "### Consequences", ""]
     for result in recommendation.decisions:
         best = result.best
         lines += [_reason_line(reason) for reason in (*best.pros, *best.cons)]
     companion = recommendation.companion
     lines.append(f"* Neutral: {companion.text}")
+    if companion.caution:
+        lines.append(f"* Bad, unless handled: {companion.caution}")
+    lines += ["", "### Contradictions in the answers", ""]
+    lines += [_alert_line(fired) for fired in recommendation.contradictions] or [
+        "* None: the answers are consistent with each other."
+    ]
     lines += ["", "### Warnings and cross-checks", ""]
     alerts = (*recommendation.warnings, *recommendation.cross_checks)
     lines += [_alert_line(fired) for fired in alerts] or ["* None raised by these answers."]
@@ -169,6 +202,10 @@ def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) 
         ]
     else:
         lines += ["## More Information", ""]
+    if recommendation.budgets:
+        lines += ["Daily allocations:", ""]
+        lines += [f"* {budget.arithmetic}" for budget in recommendation.budgets]
+        lines.append("")
     sources = {
         reason.source.id: reason.source
         for result in recommendation.decisions
@@ -222,7 +259,10 @@ def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]
             {
                 "id": result.decision.id,
                 "title": result.decision.title,
-                "best": result.best.choice.id,
+                "best": result.best.choice.id if result.verdict == "clear" else None,
+                "verdict": result.verdict,
+                "tied": [option.choice.id for option in result.tied],
+                "leading": result.best.choice.id,
                 "close_call": result.close_call,
                 "options": [
                     {
@@ -249,9 +289,21 @@ def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]
             for result in recommendation.decisions
         ],
         "cross_checks": [_alert_data(fired) for fired in recommendation.cross_checks],
+        "contradictions": [_alert_data(fired) for fired in recommendation.contradictions],
+        "budgets": [
+            {
+                "allocation": budget.allocation.id,
+                "used": budget.used,
+                "allowed": budget.allowed,
+                "share_percent": budget.share,
+                "arithmetic": budget.arithmetic,
+            }
+            for budget in recommendation.budgets
+        ],
         "refresh_token": {
             "add": recommendation.companion.applies,
             "text": recommendation.companion.text,
+            "caution": recommendation.companion.caution or None,
         },
         "links": None
         if recommendation.links is None

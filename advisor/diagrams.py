@@ -7,6 +7,7 @@ caches what it draws, keyed by that source.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,8 @@ from typing import Literal
 import graphviz
 
 from advisor.decisions import PERSON_FLOWS
-from advisor.recommendation import Recommendation, count_links
+from advisor.questions import COUNT_QUESTION, QUESTION_BY_ID
+from advisor.recommendation import LinkCount, Recommendation, count_links
 
 MAX_DRAWN = 8  # other systems drawn one by one; the rest are summed up in one box
 SALESFORCE = "salesforce"
@@ -291,4 +293,91 @@ def connection_chart(systems: int | None) -> ConnectionChart:
         baseline=baseline,
         groups=groups,
         systems=systems,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The person's own systems, drawn twice: every pair joined directly, and each joined to a bus
+
+MAX_ON_CHART = 12  # systems drawn on the ring; past that, lines stop being readable
+_RING_SIZE, _RING_RADIUS, _LABEL_LENGTH = 240.0, 82.0, 14
+
+
+@dataclass(frozen=True)
+class RingNode:
+    x: float
+    y: float
+    label: str
+    label_x: float
+    label_y: float
+    anchor: Literal["start", "middle", "end"]
+    salesforce: bool
+
+
+@dataclass(frozen=True)
+class RingLine:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class SystemsChart:
+    size: float
+    centre: float
+    systems: int  # every system taking part, Salesforce included
+    drawn: tuple[RingNode, ...]
+    pairs: tuple[RingLine, ...]  # point-to-point: one line per pair of drawn systems
+    spokes: tuple[RingLine, ...]  # through a bus: one line per drawn system
+    links: LinkCount
+    fewer: int | None  # the count one "remove a system" link asks for, if any
+    more: int | None
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _LABEL_LENGTH else label[: _LABEL_LENGTH - 1].rstrip() + "…"
+
+
+def systems_chart(recommendation: Recommendation) -> SystemsChart:
+    """Salesforce and the person's systems on a ring, for the point-to-point and bus panels."""
+    names = ("Salesforce", *system_names(recommendation))
+    systems = len(names)
+    shown = names[:MAX_ON_CHART]
+    centre = _RING_SIZE / 2
+    nodes: list[RingNode] = []
+    for index, name in enumerate(shown):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(shown)
+        x, y = centre + _RING_RADIUS * math.cos(angle), centre + _RING_RADIUS * math.sin(angle)
+        label_x = centre + (_RING_RADIUS + 12) * math.cos(angle)
+        label_y = centre + (_RING_RADIUS + 12) * math.sin(angle) + 4
+        side = math.cos(angle)
+        anchor: Literal["start", "middle", "end"] = (
+            "middle" if abs(side) < 0.3 else ("start" if side > 0 else "end")
+        )
+        nodes.append(
+            RingNode(
+                round(x, 1),
+                round(y, 1),
+                _short(name),
+                round(label_x, 1),
+                round(label_y, 1),
+                anchor,
+                salesforce=index == 0,
+            )
+        )
+    pairs = tuple(RingLine(a.x, a.y, b.x, b.y) for i, a in enumerate(nodes) for b in nodes[i + 1 :])
+    spokes = tuple(RingLine(node.x, node.y, centre, centre) for node in nodes)
+    named = len(recommendation.answers.names) + 1
+    lowest = max(2, named)
+    return SystemsChart(
+        size=_RING_SIZE,
+        centre=centre,
+        systems=systems,
+        drawn=tuple(nodes),
+        pairs=pairs,
+        spokes=spokes,
+        links=count_links(systems),
+        fewer=systems - 1 if systems - 1 >= lowest else None,
+        more=systems + 1 if systems + 1 <= QUESTION_BY_ID[COUNT_QUESTION].maximum else None,
     )

@@ -423,7 +423,10 @@ def recommend(answers: Answers) -> Recommendation:
                 ),
                 *(
                     FiredAlert(
-                        budget.alert, SOURCE_BY_ID[budget.alert.source], (), budget.arithmetic
+                        budget.alert,
+                        SOURCE_BY_ID[budget.alert.source],
+                        (),
+                        "by the count: " + budget.arithmetic.removesuffix("."),
                     )
                     for budget in budgets
                     if budget.alert and budget.allocation.decision == result.decision.id

@@ -39,6 +39,12 @@ def _permalink(answers: Answers) -> str:
     return settings.HANDSHAKE_BASE_URL + _with_query("advisor:wizard", answers.to_query())
 
 
+def _count_url(answers: Answers, systems: int | None) -> str:
+    if systems is None:
+        return ""
+    return _with_query("advisor:wizard", answers.query_with(COUNT_QUESTION, systems))
+
+
 def _result_context(recommendation: Recommendation) -> dict[str, Any]:
     query = recommendation.answers.to_query()
     return {
@@ -57,6 +63,9 @@ def _result_context(recommendation: Recommendation) -> dict[str, Any]:
         + "?"
         + QueryDict.fromkeys(["a"], query).urlencode(),
         "chart": diagrams.connection_chart(recommendation.answers.numbers.get(COUNT_QUESTION)),
+        "systems_chart": (systems := diagrams.systems_chart(recommendation)),
+        "fewer_url": _count_url(recommendation.answers, systems.fewer),
+        "more_url": _count_url(recommendation.answers, systems.more),
         "links": diagrams.describe(recommendation),
         "given": given(recommendation.answers),
     }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.questions import parse_answers
+from advisor.questions import parse_answers, parse_permalink
 from advisor.recommendation import recommend
+from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
 
 
 def advise(**answers):
@@ -98,12 +99,10 @@ def test_client_credentials_is_not_docked_for_lost_permissions_when_one_user_was
     per_user = advise(initiator="salesforce", person="yes", run_as="per-user")
 
     assert not any(
-        "own permissions" in text
-        for text in texts(one_user.decision("flow"), "client-credentials")
+        "own permissions" in text for text in texts(one_user.decision("flow"), "client-credentials")
     )
     assert any(
-        "own permissions" in text
-        for text in texts(per_user.decision("flow"), "client-credentials")
+        "own permissions" in text for text in texts(per_user.decision("flow"), "client-credentials")
     )
 
 
@@ -261,7 +260,9 @@ def test_design_review_answers_change_the_reasons(answers, decision, option_id, 
 
 
 def test_nobody_owning_retries_for_fire_and_forget_raises_a_warning():
-    orphaned = advise(initiator="salesforce", wait="no", purpose="process", retries_owner="undecided")
+    orphaned = advise(
+        initiator="salesforce", wait="no", purpose="process", retries_owner="undecided"
+    )
 
     assert orphaned.best("pattern").id == "fire-and-forget"
     assert "warn-nobody-owns-retries" in {f.alert.id for f in orphaned.warnings}
@@ -291,3 +292,19 @@ def test_event_deliveries_are_counted_against_their_allocation():
         "45,000 event deliveries a day of an allocation of 50,000: 90% used."
     )
     assert "warn-event-allocation-nearly-used" in {f.alert.id for f in near.alerts}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.id)
+def test_every_built_in_scenario_has_clear_winners_and_consistent_answers(scenario):
+    recommendation = recommend(parse_permalink(scenario.to_query()))
+
+    assert [result.verdict for result in recommendation.decisions] == ["clear"] * 5
+    assert recommendation.contradictions == ()
+
+
+def test_the_course_notes_worked_examples_are_built_in_scenarios():
+    assert {"nightly-report-service", "help-desk-order-status"} <= set(SCENARIO_BY_ID)
+    report = recommend(parse_permalink(SCENARIO_BY_ID["nightly-report-service"].to_query()))
+
+    assert report.best("flow").id == "jwt-bearer"
+    assert any("nightly report" in t for t in texts(report.decision("pattern"), "batch-sync"))

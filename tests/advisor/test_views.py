@@ -33,8 +33,8 @@ def test_the_wizard_shows_grouped_questions_and_a_recommendation(client):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count('<fieldset class="topic"') == 5
-    assert "<legend>Which side starts the exchange?</legend>" in body
+    assert body.count('<fieldset class="topic"') == 6
+    assert "<legend>Which side makes the call?</legend>" in body
     assert "It decides whether Salesforce offers an API or calls one" in body
     assert 'value="" checked> <span>Skip, or not sure</span>' in body
     assert "Nothing answered yet, so this is general guidance." in text_of(response)
@@ -61,7 +61,7 @@ def test_answers_in_the_query_string_are_checked_in_the_form_and_drive_the_resul
         ("transport", "One-way TLS"),
     ]
     page = text_of(response)
-    assert "Based on 23 of 33 answers." in page
+    assert "Based on 23 of 47 answers." in page
     assert "Because you said no person is present." in page
 
 
@@ -72,7 +72,7 @@ def test_the_htmx_request_gets_only_the_result_and_a_canonical_url_to_push(clien
     assert response.status_code == 200
     assert body.lstrip().startswith('<section id="result"')
     assert "<html" not in body
-    assert "<legend>Which side starts the exchange?</legend>" not in body
+    assert "<legend>Which side makes the call?</legend>" not in body
     assert 'id="live-status"' in body
     assert 'hx-swap-oob="true"' in body
     assert "Recommendation updated: Authentication flow, JWT bearer flow;" in body
@@ -164,7 +164,7 @@ def test_each_what_if_link_leads_to_the_winner_it_announces(client):
     found = WHAT_IF.findall(body)
 
     assert len(found) >= 5
-    assert ("Salesforce calls another system", "Which side starts the exchange?") in {
+    assert ("Salesforce calls another system", "Which side makes the call?") in {
         (answer, question) for _, answer, question, _ in found
     }
     for query, _, _, winner in found:
@@ -260,7 +260,7 @@ def test_the_comparison_puts_two_designs_side_by_side_and_marks_differences(clie
     assert "Order fulfilment events" in page
     assert body.count("compare__differs") == 3
     assert body.count("compare__same") == 2
-    assert "Which side starts the exchange?" in page
+    assert "Which side makes the call?" in page
     assert "Another system calls Salesforce" in page
     assert "Salesforce calls another system" in page
 
