@@ -27,6 +27,7 @@ from org.errors import (
     TemporarilyUnavailable,
 )
 from org.models import ConnectedApp
+from org.tls.client_certificate import PresentedCertificate, identifies
 
 TOKEN = "token"
 REVOCATION = "revocation"
@@ -132,6 +133,8 @@ def _authenticate(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp
     if app is None:
         raise InvalidClientId()
     secret = basic_secret if uses_basic else body_secret
+    if app.tls_client_auth:
+        return _authenticate_with_certificate(request, app, secret_sent=bool(secret))
     if secret:
         if not app.check_client_secret(secret):
             raise InvalidClientCredentials()
@@ -141,6 +144,29 @@ def _authenticate(request: Any, *, endpoint: str, find_app: Any) -> ConnectedApp
         request.auth_method = "none"
         return app
     raise InvalidClientCredentials()
+
+
+def _authenticate_with_certificate(
+    request: Any, app: ConnectedApp, *, secret_sent: bool
+) -> ConnectedApp:
+    """RFC 8705 §2: an app registered with a client certificate proves itself with that
+    certificate over mutual TLS, and with nothing else: no secret, no certificate, or another
+    certificate is invalid_client. Its tokens are bound to the certificate (§3)."""
+    if secret_sent:
+        # RFC 6749 §2.3: one authentication method per request.
+        raise InvalidClientCredentials(
+            "this app authenticates with its client certificate, not a consumer secret"
+        )
+    presented: PresentedCertificate | None = getattr(request, "client_certificate", None)
+    if presented is None:
+        raise InvalidClientCredentials(
+            "this app authenticates with its client certificate: connect over mutual TLS"
+        )
+    if not identifies(app, presented):
+        raise InvalidClientCredentials("the client certificate is not the one this app registered")
+    request.auth_method = app.tls_client_auth
+    app.authenticated_certificate = presented.thumbprint
+    return app
 
 
 def _secret_optional(app: ConnectedApp, *, endpoint: str, grant_type: str | None) -> bool:

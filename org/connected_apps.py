@@ -23,6 +23,7 @@ from org.models import (
 from org.redirect_uris import redirect_uri_problem
 from org.scopes import SCOPE_NAMES
 from org.seed import current_org
+from org.tls import registration as tls_registration
 from pki import certificates
 
 
@@ -146,6 +147,7 @@ def create_connected_app(
     pre_authorize: Sequence[str] = (),
     cert_pem: str | None = None,
     saml_idp_cert_pem: str | None = None,
+    client_certificate: str = "",
 ) -> IssuedApp:
     org = current_org()
     secret = None if public else ids.new_consumer_secret()
@@ -168,6 +170,7 @@ def create_connected_app(
         "pre_authorize": pre_authorize,
         "cert_pem": cert_pem,
         "saml_idp_cert_pem": saml_idp_cert_pem,
+        "client_certificate": client_certificate,
     }
     with transaction.atomic():
         _apply(app, changes)
@@ -187,6 +190,7 @@ UPDATABLE = frozenset(
         "pre_authorize",
         "cert_pem",
         "saml_idp_cert_pem",
+        "client_certificate",
         "require_secret_web_server",
         "require_secret_refresh",
         "refresh_token_policy",
@@ -281,6 +285,8 @@ def _apply(app: ConnectedApp, changes: dict[str, Any]) -> None:
     for field in _CERTIFICATE_FIELDS:
         if field in changes:
             setattr(app, field, _clean_certificate(field, changes[field]))
+    if "client_certificate" in changes:
+        _register_client_certificate(app, str(changes["client_certificate"] or ""))
 
     if app.is_public:
         blocked = sorted(set(app.grants) & _CONFIDENTIAL_ONLY)
@@ -298,6 +304,16 @@ def _apply(app: ConnectedApp, changes: dict[str, Any]) -> None:
     app.save()
     if pre_authorized is not None:
         app.pre_authorized.set(pre_authorized)
+
+
+def _register_client_certificate(app: ConnectedApp, bundle: str) -> None:
+    try:
+        registration = tls_registration.register(bundle)
+    except tls_registration.UnusableRegistration as error:
+        raise InvalidSetting("client_certificate", str(error)) from None
+    app.tls_client_auth = registration.method
+    app.tls_client_cert_pem = registration.certificate_pem
+    app.tls_client_subject_dn = registration.subject_dn
 
 
 def _clean_name(value: object) -> str:

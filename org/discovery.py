@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from config.org_paths import ORG_PATHS
 from org.connected_apps import DEVICE_CODE, FLOWS, SAML2_BEARER
 from org.identity import base_url
+from org.models import TlsClientAuth
 from org.scopes import SCOPES
 
 CLAIMS = (
@@ -35,11 +38,15 @@ CLAIMS = (
 )
 
 
+# RFC 8705 §2.1.1 and §2.2.1, on the TLS port.
+TLS_AUTH_METHODS = (TlsClientAuth.PKI.value, TlsClientAuth.SELF_SIGNED.value)
+
 SALESFORCE_GRANT_NAMES = ((DEVICE_CODE, "device"), (SAML2_BEARER, "assertion"))
 
 
 def openid_configuration() -> dict[str, Any]:
     base = base_url()
+    tls_base = str(settings.HANDSHAKE_TLS_URL)
     # RFC 8414 §2 names the authorization-endpoint-only user-agent grant "implicit". The
     # org also takes Salesforce's own names for two of them: "device" (the device flow's
     # poll) and "assertion" (the older SAML assertion flow).
@@ -66,15 +73,18 @@ def openid_configuration() -> dict[str, Any]:
             "client_secret_post",
             "client_secret_basic",
             "none",
+            *TLS_AUTH_METHODS,
         ],
         "revocation_endpoint_auth_methods_supported": [
             "client_secret_post",
             "client_secret_basic",
             "none",
+            *TLS_AUTH_METHODS,
         ],
         "introspection_endpoint_auth_methods_supported": [
             "client_secret_post",
             "client_secret_basic",
+            *TLS_AUTH_METHODS,
         ],
         "claims_supported": list(CLAIMS),
         "scopes_supported": [scope.name for scope in SCOPES],
@@ -83,6 +93,12 @@ def openid_configuration() -> dict[str, Any]:
         "code_challenge_methods_supported": ["S256"],
         # RFC 9207 §3: every authorization response carries iss.
         "authorization_response_iss_parameter_supported": True,
+        # RFC 8705 §3.3 and §5: tokens bound to client certificates, and where to get them.
+        "tls_client_certificate_bound_access_tokens": True,
+        "mtls_endpoint_aliases": {
+            f"{name}_endpoint": tls_base + ORG_PATHS[name]
+            for name in ("token", "revocation", "introspection", "userinfo")
+        },
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
         "claims_parameter_supported": False,

@@ -1,5 +1,10 @@
 """Bearer token checks for the org's protected resources (RFC 6750), built on authlib's
-ResourceProtector: userinfo, the identity URL and the REST API."""
+ResourceProtector: userinfo, the identity URL and the REST API.
+
+A token bound to a client certificate (RFC 8705 §3) is good only on a connection that
+presents that certificate; a user with "Enforce SSL/TLS Mutual Authentication" reaches the
+API only over mutual TLS. Both refusals are invalid_token, 401, on either port.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from django.utils import timezone
 
 from org import tokens
 from org.models import AccessToken
+from org.tls.client_certificate import PresentedCertificate, presented_certificate
 
 REALM = "Handshake demo org"
 
@@ -76,4 +82,18 @@ def check_bearer(request: HttpRequest, *, any_of: Collection[str]) -> BearerChec
         return BearerCheck(
             token=None, status=401, error=str(error.error), description=str(error.description)
         )
+    refusal = _certificate_refusal(token, presented_certificate(request))
+    if refusal:
+        return BearerCheck(token=None, status=401, error="invalid_token", description=refusal)
     return BearerCheck(token=token)
+
+
+def _certificate_refusal(token: AccessToken, presented: PresentedCertificate | None) -> str:
+    """Why this connection may not use the token, or "" when it may."""
+    bound_to = token.certificate_thumbprint
+    if bound_to and (presented is None or presented.thumbprint != bound_to):
+        # RFC 8705 §3: the resource server checks the binding on every request.
+        return "the access token is bound to a client certificate this request did not present"
+    if token.family.user.enforce_mutual_tls and presented is None:
+        return "this user's API access requires mutual TLS: connect with a client certificate"
+    return ""

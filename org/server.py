@@ -51,6 +51,7 @@ from org.grants import (
 )
 from org.models import AccessToken, ConnectedApp, TokenFamily
 from org.scopes import REFRESH_SCOPES
+from org.tls.client_certificate import presented_certificate
 
 MAX_VALUE_LENGTH = 64 * 1024
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -140,6 +141,7 @@ class OrgRequest(OAuth2Request):  # type: ignore[misc]
         self._django_request = request
         self.payload = Payload(request.GET if front_channel else request.POST)
         self.remote_address = request.META.get("REMOTE_ADDR", "")
+        self.client_certificate = presented_certificate(request)
         self.auth_time: datetime | None = None
         self.token_family: TokenFamily | None = None
 

@@ -75,6 +75,9 @@ def jwt_access_token(
         "exp": int(expires_at.timestamp()),
         "jti": secrets.token_urlsafe(16),
     }
+    if app.authenticated_certificate:
+        # RFC 8705 §3.1: the token carries the thumbprint of the certificate it is bound to.
+        claims["cnf"] = {"x5t#S256": app.authenticated_certificate}
     # RFC 9068 §2.1: typ "at+jwt" keeps an access token from passing as an ID token.
     token = jwt.encode(
         claims, key.private_key, algorithm=keys.ALGORITHM, headers={"kid": key.kid, "typ": "at+jwt"}
@@ -149,6 +152,7 @@ def store(
         family=family,
         scope=minted.scope,
         jwt_kid=minted.jwt_kid,
+        certificate_thumbprint=app.authenticated_certificate,
         issued_at=minted.issued_at,
         expires_at=minted.expires_at,
     )
@@ -318,13 +322,17 @@ def introspect(value: str, *, client: ConnectedApp) -> dict[str, Any]:
     if access is not None:
         if access.family.app_id != client.pk or not access_token_active(access, now=now):
             return {"active": False}
-        return _introspection(
+        body = _introspection(
             access.family,
             scope=access.scope,
             token_type="access_token",
             issued_at=access.issued_at,
             expires_at=access.expires_at,
         )
+        if access.certificate_thumbprint:
+            # RFC 8705 §3.2: the certificate the token is bound to.
+            body["cnf"] = {"x5t#S256": access.certificate_thumbprint}
+        return body
     refresh = find_refresh_token(value)
     if refresh is not None:
         if refresh.family.app_id != client.pk or not refresh_token_usable(refresh, now=now):

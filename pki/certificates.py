@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -315,6 +316,15 @@ def read_pem(pem: str) -> x509.Certificate:
         return x509.load_pem_x509_certificate(pem.encode())
     except ValueError:
         raise UnusableCertificate("This is not a PEM-encoded X.509 certificate.") from None
+
+
+def signed_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether `issuer` names and signed `certificate` (the signature checked, nothing else)."""
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def thumbprint(certificate: x509.Certificate | bytes) -> str:

@@ -55,6 +55,7 @@ class ClientGone(Exception):
 @dataclass(frozen=True)
 class Reply:
     status: int
+    reason: bytes
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
@@ -254,7 +255,12 @@ class _Connection:
             (name, value) for name, value in reply.headers if name.lower() != b"content-length"
         ]
         headers.append((b"content-length", str(len(reply.body)).encode()))
-        data = self.http.send(h11.Response(status_code=reply.status, headers=headers)) or b""
+        data = (
+            self.http.send(
+                h11.Response(status_code=reply.status, headers=headers, reason=reply.reason)
+            )
+            or b""
+        )
         if request.method != b"HEAD" and reply.body:
             data += self.http.send(h11.Data(data=reply.body)) or b""
         data += self.http.send(h11.EndOfMessage()) or b""
@@ -291,7 +297,8 @@ def _run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> Reply:
     written: list[bytes] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        started["status"] = int(status.split(" ", 1)[0])
+        code, _, reason = status.partition(" ")
+        started["status"], started["reason"] = int(code), reason.encode("latin-1")
         started["headers"] = [
             (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers
         ]
@@ -304,4 +311,9 @@ def _run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> Reply:
         close = getattr(result, "close", None)
         if close is not None:
             close()
-    return Reply(status=started["status"], headers=started["headers"], body=b"".join(written))
+    return Reply(
+        status=started["status"],
+        reason=started["reason"],
+        headers=started["headers"],
+        body=b"".join(written),
+    )

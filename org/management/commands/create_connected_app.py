@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--public", action="store_true", help="no consumer secret")
         parser.add_argument("--cert", type=Path, help="PEM certificate for JWT bearer assertions")
         parser.add_argument("--saml-idp-cert", type=Path, help="PEM certificate of a SAML IdP")
+        parser.add_argument(
+            "--client-cert",
+            type=Path,
+            help="PEM: a self-signed client certificate, or one followed by its issuing CA "
+            "(RFC 8705 mutual TLS authentication on the TLS port)",
+        )
         parser.add_argument("--run-as", help="username the client credentials flow acts as")
         parser.add_argument(
             "--pre-authorize", action="append", default=[], help="username (admin-approved app)"
@@ -46,6 +52,7 @@ class Command(BaseCommand):
                 pre_authorize=options["pre_authorize"],
                 cert_pem=_read(options["cert"]),
                 saml_idp_cert_pem=_read(options["saml_idp_cert"]),
+                client_certificate=_read(options["client_cert"]) or "",
             )
         except ConnectedAppError as error:
             raise CommandError(str(error)) from None
