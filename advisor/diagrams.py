@@ -301,6 +301,7 @@ def connection_chart(systems: int | None) -> ConnectionChart:
 
 MAX_ON_CHART = 12  # systems drawn on the ring; past that, lines stop being readable
 _RING_SIZE, _RING_RADIUS, _LABEL_LENGTH = 240.0, 82.0, 14
+_LABEL_ROOM = 70  # on each side of the ring, for the names written beside it
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,10 @@ class SystemsChart:
     links: LinkCount
     fewer: int | None  # the count one "remove a system" link asks for, if any
     more: int | None
+
+    @property
+    def view_box(self) -> str:
+        return f"{-_LABEL_ROOM} 0 {self.size + 2 * _LABEL_ROOM:g} {self.size:g}"
 
 
 def _short(label: str) -> str:
