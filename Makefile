@@ -37,7 +37,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# The OpenID-certified Node client the interop test drives the org with (no lock file).
+# The Node clients the interop tests drive the org with: openid-client, jsforce (no lock file).
 interop/node_modules/.installed: interop/package.json
 	cd interop && npm install --silent --no-package-lock
 	@touch $@
