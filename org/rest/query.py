@@ -16,7 +16,7 @@ from org.models import QueryCursor, Record
 from org.rest.errors import ApiError
 from org.rest.schema import Field, SObject, sobject_named
 from org.rest.spaces import Caller
-from org.rest.store import field_values, serialize, visible
+from org.rest.store import field_named, field_values, serialize, visible
 
 DEFAULT_BATCH_SIZE = 2000
 MIN_BATCH_SIZE = 200
@@ -56,26 +56,14 @@ def select(text: str) -> Selection:
             f"sObject type '{parsed.sobject[:40]}' is not supported. If you are attempting to "
             "use a custom object, be sure to append the '__c' after the entity name.",
         )
-    fields = tuple(_field(sobject, name) for name in parsed.fields)
+    fields = tuple(field_named(sobject, name) for name in parsed.fields)
     return Selection(sobject=sobject, fields=fields, parsed=parsed)
-
-
-def _field(sobject: SObject, name: str) -> Field:
-    found = sobject.field(name)
-    if found is None:
-        raise ApiError(
-            400,
-            "INVALID_FIELD",
-            f"No such column '{name[:40]}' on entity '{sobject.name}'. If you are attempting "
-            "to use a custom field, be sure to append the '__c' after the custom field name.",
-        )
-    return found
 
 
 def _matching(selection: Selection, records: list[Record]) -> list[Record]:
     parsed = selection.parsed
     if parsed.where is not None:
-        where_field = _field(selection.sobject, parsed.where[0])
+        where_field = field_named(selection.sobject, parsed.where[0])
         wanted = parsed.where[1]
         records = [
             r

@@ -112,16 +112,19 @@ def recent_items(caller: Caller, sobject: SObject, version: str) -> list[dict[st
     return [serialize(record, sobject, version, shown) for record in records]
 
 
+def field_named(sobject: SObject, name: str) -> Field:
+    """The field of that name; INVALID_FIELD, as Salesforce answers, if there is none."""
+    found = sobject.field(name) if name else None
+    if found is None:
+        raise ApiError(
+            400,
+            "INVALID_FIELD",
+            f"No such column '{name[:40]}' on entity '{sobject.name}'. If you are attempting "
+            "to use a custom field, be sure to append the '__c' after the custom field name.",
+        )
+    return found
+
+
 def fields_named(sobject: SObject, names: str) -> list[Field]:
-    """The fields a ?fields= list names; INVALID_FIELD for one the object does not have."""
-    fields = []
-    for name in (part.strip() for part in names.split(",")):
-        found = sobject.field(name) if name else None
-        if found is None:
-            raise ApiError(
-                400,
-                "INVALID_FIELD",
-                f"No such column '{name[:40]}' on entity '{sobject.name}'.",
-            )
-        fields.append(found)
-    return fields
+    """The fields a ?fields= list names."""
+    return [field_named(sobject, name.strip()) for name in names.split(",")]

@@ -81,8 +81,10 @@ def _check_one(
             )
         )
         return
-    if value is None:
-        if found.required:
+    if value is None or value == "":
+        # Salesforce stores an empty string as null: it clears the field. (A create reports
+        # every required field left empty at once, below.)
+        if found.required and not creating:
             into.errors.append(
                 RecordError(
                     "REQUIRED_FIELD_MISSING",

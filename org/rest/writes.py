@@ -8,7 +8,7 @@ then reports ALL_OR_NONE_OPERATION_ROLLED_BACK); without it, the good records ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,18 +73,10 @@ def create_records(
             checked.append(_invalid_type(item.sobject))
             continue
         checked.append((sobject, check_values(sobject, item.values, creating=True)))
-    _check_references(caller, [c[1] for c in checked if not isinstance(c, RecordError)])
     now = timezone.now()
-    rows: list[Record | None] = []
-    outcomes: list[RecordError | tuple[RecordError, ...] | None] = []
-    for entry in checked:
-        if isinstance(entry, RecordError) or entry[1].errors:
-            rows.append(None)
-            outcomes.append(entry if isinstance(entry, RecordError) else tuple(entry[1].errors))
-            continue
-        sobject, values = entry
-        rows.append(_new_row(caller, sobject, values.values, now=now))
-        outcomes.append(None)
+    rows, outcomes = _apply(
+        caller, checked, lambda sobject, values: _new_row(caller, sobject, values, now=now)
+    )
     results = _results(rows, outcomes, all_or_none=all_or_none)
     if any(r.success for r in results):
         with transaction.atomic():
@@ -105,20 +97,14 @@ def update_records(
                 continue
             sobject = SOBJECTS[record.sobject]
             checked.append((record, check_values(sobject, item.values, creating=False)))
-        _check_references(caller, [c[1] for c in checked if not isinstance(c, RecordError)])
         now = timezone.now()
-        rows: list[Record | None] = []
-        outcomes: list[RecordError | tuple[RecordError, ...] | None] = []
-        for entry in checked:
-            if isinstance(entry, RecordError) or entry[1].errors:
-                rows.append(None)
-                outcomes.append(entry if isinstance(entry, RecordError) else tuple(entry[1].errors))
-                continue
-            record, values = entry
-            record.fields = {**record.fields, **values.values}
+
+        def change(record: Record, values: Mapping[str, Any]) -> Record:
+            record.fields = {**record.fields, **values}
             _touch(record, caller, now=now)
-            rows.append(record)
-            outcomes.append(None)
+            return record
+
+        rows, outcomes = _apply(caller, checked, change)
         results = _results(rows, outcomes, all_or_none=all_or_none)
         if any(r.success for r in results):
             _save([row for row in rows if row is not None], "fields")
@@ -144,7 +130,7 @@ def _set_deleted(
         found = _records_by_id(caller, record_ids, lock=True)
         now = timezone.now()
         rows: list[Record | None] = []
-        outcomes: list[RecordError | tuple[RecordError, ...] | None] = []
+        outcomes: list[Outcome] = []
         for raw in record_ids:
             record = _writable(caller, raw, "", found, deleted_ok=not deleted)
             if isinstance(record, Record) and not deleted and not record.is_deleted:
@@ -161,6 +147,28 @@ def _set_deleted(
         if any(r.success for r in results):
             _save([row for row in rows if row is not None], "is_deleted")
     return results
+
+
+Outcome = RecordError | tuple[RecordError, ...] | None  # None: the record is written
+
+
+def _apply[T](
+    caller: Caller,
+    checked: Sequence[tuple[T, CheckedValues] | RecordError],
+    write: Callable[[T, Mapping[str, Any]], Record],
+) -> tuple[list[Record | None], list[Outcome]]:
+    """The rows to write and each record's outcome, once references are checked too."""
+    _check_references(caller, [c[1] for c in checked if not isinstance(c, RecordError)])
+    rows: list[Record | None] = []
+    outcomes: list[Outcome] = []
+    for entry in checked:
+        if isinstance(entry, RecordError) or entry[1].errors:
+            rows.append(None)
+            outcomes.append(entry if isinstance(entry, RecordError) else tuple(entry[1].errors))
+        else:
+            rows.append(write(entry[0], entry[1].values))
+            outcomes.append(None)
+    return rows, outcomes
 
 
 def _invalid_type(name: object) -> RecordError:
@@ -201,7 +209,7 @@ def _save(records: list[Record], changed: str) -> None:
 
 def _results(
     rows: Sequence[Record | None],
-    outcomes: Sequence[RecordError | tuple[RecordError, ...] | None],
+    outcomes: Sequence[Outcome],
     *,
     all_or_none: bool,
 ) -> list[SaveResult]:
