@@ -1,0 +1,11 @@
+"""SOQL as the org reads it: `parse` a query's text into a `Query` (or `MalformedQuery`), then
+`evaluate` it over rows."""
+
+from __future__ import annotations
+
+from org.soql.errors import MalformedQuery
+from org.soql.evaluator import evaluate, value_at
+from org.soql.parser import parse
+from org.soql.syntax import Query
+
+__all__ = ["MalformedQuery", "Query", "evaluate", "parse", "value_at"]
