@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from org.soql.errors import MalformedQuery
-from org.soql.evaluator import evaluate, value_at
+from org.soql.evaluator import evaluate
 from org.soql.parser import parse
 from org.soql.syntax import Query
 
-__all__ = ["MalformedQuery", "Query", "evaluate", "parse", "value_at"]
+__all__ = ["MalformedQuery", "Query", "evaluate", "parse"]

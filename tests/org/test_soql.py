@@ -4,6 +4,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
@@ -318,6 +319,28 @@ def test_i1_a_query_of_100001_characters_is_refused_before_it_is_read():
     assert error.error_code == "MALFORMED_QUERY"
     assert "cannot be longer than 100,000 characters" in error.reason
     assert _steps(over) < 200
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("SELECT" + " " * 4000 + "x", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Account WHERE Name = '" + "x" * 100_000 + "'", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Account WHERE " + "(" * 5000 + "Name = 'x'", "QUERY_TOO_COMPLICATED"),
+    ],
+)
+def test_i1_the_probes_queries_get_salesforces_400_over_http(oauth, text, code):
+    app = oauth.app(grants=["client_credentials"], run_as="ada@handshake.example")
+    token = oauth.token(app, grant_type="client_credentials").json()["access_token"]
+
+    response = oauth.client.get(
+        f"/services/data/v62.0/query/?q={quote(text)}", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 400
+    [error] = response.json()
+    assert error["errorCode"] == code
+    assert "ERROR at Row:1:Column:" in error["message"]
 
 
 # --- hypothesis: MalformedQuery or a Query, never anything else -----------------------------
