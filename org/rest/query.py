@@ -1,10 +1,12 @@
-"""The query and queryAll resources: a SOQL query over the records a caller sees, answered a
-batch at a time. Past the first batch, the ids still to send wait in a QueryCursor row (not in
-a process's memory) that nextRecordsUrl names."""
+"""The query and queryAll resources: a SOQL query (parsed and evaluated by org.soql) over the
+records a caller sees, parents reached through relationship names, answered a batch at a
+time. Past the first batch, the ids still to send wait in a QueryCursor row (not in a
+process's memory) that nextRecordsUrl names."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,11 +14,11 @@ from typing import Any
 from django.utils import timezone
 
 from org import ids, soql
-from org.models import QueryCursor, Record
+from org.models import OrgUser, QueryCursor, Record
 from org.rest.errors import ApiError
-from org.rest.schema import Field, SObject, sobject_named
+from org.rest.schema import SOBJECTS, Field, SObject, sobject_named
 from org.rest.spaces import Caller
-from org.rest.store import field_named, field_values, serialize, visible
+from org.rest.store import field_named, field_values, visible
 
 DEFAULT_BATCH_SIZE = 2000
 MIN_BATCH_SIZE = 200
@@ -24,14 +26,25 @@ MIN_BATCH_SIZE = 200
 CURSOR_LIFETIME = timedelta(minutes=15)
 CURSOR_PREFIX = "01g"
 _BATCH_OPTION = re.compile(r"(?:^|[;,\s])batchSize\s*=\s*(\d{1,6})", re.IGNORECASE)
+# The User fields a query may read through Owner, CreatedBy or LastModifiedBy.
+USER_FIELDS = ("Id", "Name", "Username", "Email")
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A field the query names, bound to the schema: the relationship fields it goes
+    through, then the field's own name (as the schema spells them)."""
+
+    hops: tuple[Field, ...]
+    name: str
 
 
 @dataclass(frozen=True)
 class Selection:
-    """A parsed query bound to the schema: its object and its fields."""
-
     sobject: SObject
-    fields: tuple[Field, ...]
+    fields: tuple[Path, ...]
+    every_path: tuple[Path, ...]  # SELECT, WHERE and ORDER BY: the parents rows must carry
     parsed: soql.Query
 
 
@@ -47,7 +60,7 @@ def select(text: str) -> Selection:
     try:
         parsed = soql.parse(text)
     except soql.MalformedQuery as error:
-        raise ApiError(400, "MALFORMED_QUERY", str(error)) from None
+        raise ApiError(400, error.error_code, str(error)) from None
     sobject = sobject_named(parsed.sobject)
     if sobject is None:
         raise ApiError(
@@ -56,23 +69,99 @@ def select(text: str) -> Selection:
             f"sObject type '{parsed.sobject[:40]}' is not supported. If you are attempting to "
             "use a custom object, be sure to append the '__c' after the entity name.",
         )
-    fields = tuple(field_named(sobject, name) for name in parsed.fields)
-    return Selection(sobject=sobject, fields=fields, parsed=parsed)
+    return Selection(
+        sobject=sobject,
+        fields=tuple(_bind(sobject, path) for path in parsed.fields),
+        every_path=tuple(_bind(sobject, path) for path in parsed.field_paths()),
+        parsed=parsed,
+    )
 
 
-def _matching(selection: Selection, records: list[Record]) -> list[Record]:
-    parsed = selection.parsed
-    if parsed.where is not None:
-        where_field = field_named(selection.sobject, parsed.where[0])
-        wanted = parsed.where[1]
-        records = [
-            r
-            for r in records
-            if str(field_values(r, selection.sobject)[where_field.name] or "") == wanted
-        ]
-    if parsed.limit is not None:
-        records = records[: parsed.limit]
-    return records
+def _bind(sobject: SObject, path: tuple[str, ...]) -> Path:
+    hops: list[Field] = []
+    current: SObject | None = sobject
+    for name in path[:-1]:
+        hop = None
+        if current is not None:
+            lowered = name.lower()
+            hop = next((f for f in current.fields if f.relationship_name.lower() == lowered), None)
+        if hop is None:
+            raise ApiError(
+                400,
+                "INVALID_FIELD",
+                f"Didn't understand relationship '{name[:40]}' in field path. If you are "
+                "attempting to use a custom relationship, be sure to append the '__r' after "
+                "the custom relationship name.",
+            )
+        hops.append(hop)
+        current = SOBJECTS.get(hop.reference_to)  # None for User, whose fields end the path
+    if current is None:
+        found = next((n for n in USER_FIELDS if n.lower() == path[-1].lower()), None)
+        if found is None:
+            raise ApiError(
+                400, "INVALID_FIELD", f"No such column '{path[-1][:40]}' on entity 'User'."
+            )
+        return Path(tuple(hops), found)
+    return Path(tuple(hops), field_named(current, path[-1]).name)
+
+
+def _rows(
+    caller: Caller, sobject: SObject, records: Iterable[Record], paths: Sequence[Path]
+) -> list[Row]:
+    rows = [field_values(record, sobject) for record in records]
+    _attach_parents(caller, rows, [p.hops for p in paths if p.hops])
+    return rows
+
+
+def _attach_parents(caller: Caller, rows: list[Row], chains: list[tuple[Field, ...]]) -> None:
+    """Puts each row's parent (a row itself, or None) under the relationship's name."""
+    for hop in dict.fromkeys(chain[0] for chain in chains):
+        wanted = {row[hop.name] for row in rows if row.get(hop.name)}
+        parents: dict[str, Row]
+        if hop.reference_to == "User":
+            parents = {
+                user.record_id: {
+                    "Id": user.record_id,
+                    "Name": user.display_name,
+                    "Username": user.username,
+                    "Email": user.user.email,
+                }
+                for user in OrgUser.objects.filter(
+                    org=caller.org, record_id__in=wanted
+                ).select_related("user")
+            }
+        else:
+            target = SOBJECTS[hop.reference_to]
+            found = visible(caller, target).filter(record_id__in=wanted)
+            parents = {r.record_id: field_values(r, target) for r in found}
+            deeper = [chain[1:] for chain in chains if chain[0] == hop and len(chain) > 1]
+            _attach_parents(caller, list(parents.values()), deeper)
+        for row in rows:
+            row[hop.relationship_name] = parents.get(row.get(hop.name) or "")
+
+
+def _shown(row: Mapping[str, Any], selection: Selection, version: str) -> dict[str, Any]:
+    """A row as the query answer shows it: the selected fields, parents nested."""
+    body: dict[str, Any] = {"attributes": _attributes(selection.sobject.name, row["Id"], version)}
+    for path in selection.fields:
+        into, source = body, row
+        for hop in path.hops:
+            parent = source.get(hop.relationship_name)
+            if parent is None:
+                into.setdefault(hop.relationship_name, None)
+                break
+            if into.get(hop.relationship_name) is None:
+                into[hop.relationship_name] = {
+                    "attributes": _attributes(hop.reference_to, parent["Id"], version)
+                }
+            into, source = into[hop.relationship_name], parent
+        else:
+            into[path.name] = source.get(path.name)
+    return body
+
+
+def _attributes(sobject: str, record_id: str, version: str) -> dict[str, str]:
+    return {"type": sobject, "url": f"/services/data/v{version}/sobjects/{sobject}/{record_id}"}
 
 
 def run_query(
@@ -81,7 +170,10 @@ def run_query(
     """The first batch of a query's result, and where to read the next."""
     selection = select(text)
     records = list(visible(caller, selection.sobject, include_deleted=include_deleted))
-    matched = _matching(selection, records)
+    rows = _rows(caller, selection.sobject, records, selection.every_path)
+    matched = soql.evaluate(selection.parsed, rows, today=timezone.now().date())
+    if selection.parsed.count:
+        return {"totalSize": len(matched), "done": True, "records": []}
     first, rest = matched[:size], matched[size:]
     body: dict[str, Any] = {"totalSize": len(matched), "done": not rest}
     if rest:
@@ -91,12 +183,12 @@ def run_query(
             space=caller.space,
             soql=text,
             include_deleted=include_deleted,
-            record_ids=[r.record_id for r in rest],
+            record_ids=[row["Id"] for row in rest],
             batch_size=size,
             expires_at=timezone.now() + CURSOR_LIFETIME,
         )
         body["nextRecordsUrl"] = _next_url(version, cursor.locator, size)
-    body["records"] = [serialize(r, selection.sobject, version, selection.fields) for r in first]
+    body["records"] = [_shown(row, selection, version) for row in first]
     return body
 
 
@@ -110,30 +202,26 @@ def next_batch(caller: Caller, locator_and_offset: str, *, version: str) -> dict
     cursor = QueryCursor.objects.filter(
         locator=locator, org=caller.org, space=caller.space, expires_at__gt=timezone.now()
     ).first()
-    if cursor is None or not offset_text.isdigit():
+    if cursor is None or not offset_text.isdigit() or len(offset_text) > 9:
         raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-    offset = int(offset_text)
     # The cursor holds the ids after the first batch: position `offset` is index offset - size.
-    start = offset - cursor.batch_size
+    start = int(offset_text) - cursor.batch_size
     if start < 0 or start >= len(cursor.record_ids):
         raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
     selection = select(cursor.soql)
     wanted = cursor.record_ids[start : start + cursor.batch_size]
-    found = {
-        r.record_id: r
-        for r in visible(caller, selection.sobject, include_deleted=cursor.include_deleted).filter(
-            record_id__in=wanted
+    found = visible(caller, selection.sobject, include_deleted=cursor.include_deleted)
+    rows = {
+        row["Id"]: row
+        for row in _rows(
+            caller, selection.sobject, found.filter(record_id__in=wanted), selection.fields
         )
     }
     QueryCursor.objects.filter(pk=cursor.pk).update(expires_at=timezone.now() + CURSOR_LIFETIME)
     total = cursor.batch_size + len(cursor.record_ids)
-    end = offset + len(wanted)
+    end = cursor.batch_size + start + len(wanted)
     body: dict[str, Any] = {"totalSize": total, "done": end >= total}
     if end < total:
         body["nextRecordsUrl"] = _next_url(version, cursor.locator, end)
-    body["records"] = [
-        serialize(found[i], selection.sobject, version, selection.fields)
-        for i in wanted
-        if i in found
-    ]
+    body["records"] = [_shown(rows[i], selection, version) for i in wanted if i in rows]
     return body

@@ -95,3 +95,64 @@ def test_opportunities_and_cases_are_queryable(rest):
         body = rest.query(f"SELECT Id, AccountId FROM {sobject}").json()
         assert body["totalSize"] >= 2, body
         assert body["records"][0]["AccountId"].startswith("001")
+
+
+def test_parent_fields_come_back_nested_under_the_relationship(rest):
+    account = rest.create("Account", Name="Parent Co")
+    rest.create("Contact", LastName="Child", AccountId=account)
+    rest.create("Contact", LastName="Orphan")
+
+    body = rest.query(
+        "SELECT LastName, Account.Name, Owner.Name FROM Contact "
+        "WHERE LastName IN ('Child', 'Orphan') ORDER BY LastName"
+    ).json()
+
+    child, orphan = body["records"]
+    assert child["Account"]["Name"] == "Parent Co"
+    assert child["Account"]["attributes"]["type"] == "Account"
+    assert child["Owner"]["Name"] == "Ada Lovelace"
+    assert orphan["Account"] is None
+
+
+def test_where_order_by_limit_and_offset_are_evaluated(rest):
+    for name, employees in (("Zeta", 5), ("Alpha", 50), ("Mid", 20)):
+        rest.create("Account", Name=f"Sorted {name}", NumberOfEmployees=employees)
+
+    body = rest.query(
+        "SELECT Name FROM Account WHERE Name LIKE 'Sorted %' AND NumberOfEmployees > 10 "
+        "ORDER BY NumberOfEmployees DESC LIMIT 1 OFFSET 1"
+    ).json()
+
+    assert [r["Name"] for r in body["records"]] == ["Sorted Mid"]
+
+
+def test_count_answers_the_total_without_records(rest):
+    body = rest.query("SELECT COUNT() FROM Contact WHERE Account.Name = 'Northwind Health'").json()
+
+    assert body == {"totalSize": 1, "done": True, "records": []}
+
+
+def test_records_created_today_match_today(rest):
+    rest.create("Case", Subject="Fresh")
+
+    today = rest.query("SELECT Subject FROM Case WHERE CreatedDate = TODAY").json()
+    yesterday = rest.query("SELECT Subject FROM Case WHERE CreatedDate = YESTERDAY").json()
+
+    assert "Fresh" in [r["Subject"] for r in today["records"]]
+    assert "Fresh" not in [r["Subject"] for r in yesterday["records"]]
+
+
+@pytest.mark.parametrize(
+    "soql",
+    [
+        "SELECT Nowhere.Name FROM Contact",
+        "SELECT Account.Nope FROM Contact",
+        "SELECT Owner.Phone FROM Account",
+        "SELECT Id FROM Contact ORDER BY Colour",
+    ],
+)
+def test_unknown_relationships_and_fields_are_invalid_field(rest, soql):
+    response = rest.query(soql)
+
+    assert response.status_code == 400
+    assert response.json()[0]["errorCode"] == "INVALID_FIELD"
