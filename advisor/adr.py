@@ -272,6 +272,7 @@ def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]
                         "score": option.score,
                         "rank": option.rank + 1,
                         "playground": option.choice.playground_path or None,
+                        "live": option.choice.live.path if option.choice.live else None,
                         "reasons": [_reason_data(reason) for reason in option.reasons],
                     }
                     for option in result.options

@@ -11,6 +11,18 @@ REFRESH_TOKEN_SLUG = "refresh-token"
 
 
 @dataclass(frozen=True)
+class LiveLink:
+    """Where a recommendation can be tried live, and what the link says."""
+
+    path: str
+    label: str
+
+
+# The topology's live counterpart is the chart of the person's own systems on the result page.
+SYSTEMS_CHART = LiveLink("#systems-chart", "See your systems joined both ways")
+
+
+@dataclass(frozen=True)
 class Choice:
     id: str
     name: str
@@ -18,10 +30,17 @@ class Choice:
     playground: str = ""  # playground flow slug, for the flows that can be run live
     needs_person: bool = False
     refreshable: bool = False  # issues a refresh token when the app asks for one
+    lab: LiveLink | None = None  # a live counterpart other than a flow
 
     @property
     def playground_path(self) -> str:
         return PLAYGROUND_FLOW_PATH.format(slug=self.playground) if self.playground else ""
+
+    @property
+    def live(self) -> LiveLink | None:
+        if self.playground:
+            return LiveLink(self.playground_path, "Run this flow live")
+        return self.lab
 
 
 @dataclass(frozen=True)
@@ -181,12 +200,14 @@ TOPOLOGY = Decision(
             "point-to-point",
             "Point-to-point",
             "Each pair of systems that must talk gets its own direct connection.",
+            lab=SYSTEMS_CHART,
         ),
         Choice(
             "middleware",
             "Middleware (ESB)",
             "Every system connects once to a central layer that routes, transforms, retries and "
             "monitors messages.",
+            lab=SYSTEMS_CHART,
         ),
     ),
 )

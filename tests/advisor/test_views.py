@@ -148,7 +148,8 @@ def test_the_recommended_flow_links_to_the_playground(client):
     response = client.get(f"{reverse('advisor:wizard')}?{NIGHTLY}")
 
     assert (
-        'href="/playground/flows/jwt-bearer/">Run this flow live</a>' in response.content.decode()
+        'class="button live-link" href="/playground/flows/jwt-bearer/">Run this flow live</a>'
+        in response.content.decode()
     )
 
 
