@@ -26,9 +26,11 @@ from django.utils import timezone
 
 from org.models import (
     AccessToken,
+    ApiUsage,
     AuthorizationCode,
     DeviceAuthorization,
     LoginThrottle,
+    QueryCursor,
     RefreshToken,
     SpentAssertion,
     TokenFamily,
@@ -98,6 +100,10 @@ def _rules(now: datetime) -> list[_Rule]:
             Q(window_started_at__lte=cutoff)
             & (Q(locked_until__isnull=True) | Q(locked_until__lte=now)),
         ),
+        # A cursor's expiry is already 15 minutes past its last read (Salesforce's lifetime).
+        _Rule("query cursors", QueryCursor, Q(expires_at__lte=now)),
+        # DailyApiRequests counts today only; yesterday's row is kept for a late look.
+        _Rule("API usage counters", ApiUsage, Q(day__lt=cutoff.date())),
     ]
 
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from org.models import QueryCursor
+import pytest
+from django.utils import timezone
+
+from org.models import ApiUsage, QueryCursor
+from org.purge import purge_expired
+from org.rest.query import CURSOR_LIFETIME
 from tests.org.rest_client import rest_for
 
 COLLECTION = "/composite/sobjects"
@@ -156,3 +161,16 @@ def test_unknown_relationships_and_fields_are_invalid_field(rest, soql):
 
     assert response.status_code == 400
     assert response.json()[0]["errorCode"] == "INVALID_FIELD"
+
+
+def test_purge_deletes_expired_cursors_and_old_usage_counters(rest, org):
+    _make_accounts(rest, 250)
+    body = rest.query("SELECT Id FROM Account", **{"Sforce-Query-Options": "batchSize=200"}).json()
+    later = timezone.now() + CURSOR_LIFETIME + timedelta(seconds=1)
+    ApiUsage.objects.create(org=org, space="tests", day=(later - timedelta(days=3)).date())
+
+    report = {p.artefact: p.rows for p in purge_expired(now=later)}
+
+    assert report["query cursors"] == 1
+    assert report["API usage counters"] == 1
+    assert rest.get(body["nextRecordsUrl"]).json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
