@@ -37,9 +37,12 @@ def redirect_uri_problem(uri: str) -> str | None:
         return "A callback URL cannot contain a backslash."
     try:
         parts = urlsplit(uri)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        port = parts.port
     except ValueError:
         return "This is not a valid URL."
+    if port == 0:
+        # Port 0 asks the system for any free port: no server ever listens on it.
+        return "A callback URL cannot use port 0."
     scheme = parts.scheme
     if not scheme or not _SCHEME.match(scheme):
         return "A callback URL must be absolute, starting with https:// (or a custom app scheme)."
@@ -61,10 +64,11 @@ def _loopback_parts(uri: str) -> SplitResult | None:
         return None
     try:
         parts = urlsplit(uri)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        port = parts.port
     except ValueError:
         return None
-    if parts.scheme != "http" or parts.hostname not in _LOOPBACK_IP_LITERALS:
+    # RFC 8252 §7.3 lets the port vary to the one the app listens on; nothing listens on 0.
+    if parts.scheme != "http" or parts.hostname not in _LOOPBACK_IP_LITERALS or port == 0:
         return None
     return parts
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from org import (
     identity,
     keys,
     logins,
+    start_urls,
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
 from org.forms import AppSettingsForm, CertificateForm, NewAppForm, initial_settings
@@ -73,17 +73,9 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 
 def _start_url(request: HttpRequest) -> str:
-    raw = request.POST.get("startURL") or request.GET.get("startURL") or ""
-    # RFC 9700 §4.11.1: no open redirector; only this org's own authorization requests,
-    # its device verification page and the page listing the apps a person approved.
-    targets = (
-        reverse("org:authorize"),
-        reverse("org:device_verification"),
-        reverse("org:approved_apps"),
+    return start_urls.safe_start_url(
+        request.POST.get("startURL") or request.GET.get("startURL") or ""
     )
-    if raw.startswith(targets) and url_has_allowed_host_and_scheme(raw, allowed_hosts=None):
-        return raw
-    return ""
 
 
 def _authorizing(start_url: str) -> bool:
