@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import httpcore
-import httpx
 
 
 class RefusedAddress(httpcore.ConnectError):
@@ -27,22 +26,45 @@ def checked_addresses(host: str, port: int) -> tuple[tuple[str, ...], str]:
         return (), f"{host} does not resolve ({problem})."
     found = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     for text in found:
-        address = ipaddress.ip_address(text.partition("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            kind = (
-                "loopback"
-                if address.is_loopback
-                else "link-local"
-                if address.is_link_local
-                else "private or reserved"
-            )
+        if kind := refused_kind(ipaddress.ip_address(text.partition("%")[0])):
             return found, (
-                f"{host} resolves to {address}, a {kind} address; "
+                f"{host} resolves to {text}, a {kind} address; "
                 "the playground only calls public servers."
             )
     return found, ""
+
+
+# IPv6 prefixes whose last 32 bits are an IPv4 address that a host or a translator may reach:
+# IPv4-compatible (RFC 4291 §2.5.5.1, deprecated but still routed by some stacks), IPv4-mapped
+# (§2.5.5.2), SIIT's IPv4-translated (RFC 2765 §2.1) and NAT64's well-known prefix (RFC 6052 §2.1).
+_CARRIES_IPV4 = tuple(
+    ipaddress.IPv6Network(prefix)
+    for prefix in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+
+
+def _carried_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address in (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1")):
+        return None  # the unspecified and loopback addresses, refused as IPv6 already
+    if any(address in prefix for prefix in _CARRIES_IPV4):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def refused_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """What kind of address this is, when the playground must not reach it (empty: it may).
+
+    An IPv6 address that carries an IPv4 one is judged by the IPv4 address it reaches.
+    """
+    if isinstance(address, ipaddress.IPv6Address) and (carried := _carried_ipv4(address)):
+        address = carried
+    if address.is_global and not address.is_multicast:
+        return ""
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    return "private or reserved"
 
 
 def refused_address(host: str, port: int) -> str:
@@ -78,13 +100,3 @@ class PublicOnlyBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
-
-
-class PublicOnlyTransport(httpx.HTTPTransport):
-    def __init__(self) -> None:
-        super().__init__(trust_env=False)
-        # httpx's own pool, given a network backend that refuses non-public addresses.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            network_backend=PublicOnlyBackend(),
-        )

@@ -10,6 +10,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from unicodedata import category
 from urllib.parse import parse_qsl
 
 from playground import servers
@@ -214,6 +215,16 @@ def _word(segments: tuple[Segment, ...], used: dict[str, None]) -> str:
     return "".join(parts) or "''"
 
 
+# Unicode's control characters (C0, DEL, C1) and its line and paragraph separators.
+_BREAKS_A_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _comment(text: str) -> str:
+    """A shell comment line holding `text`: a server's words or an issuer a visitor typed may
+    carry CR, LF or other controls that would end the comment and start a command."""
+    return "# " + "".join(" " if category(char) in _BREAKS_A_LINE else char for char in text)
+
+
 def curl_script(transcript: Transcript, *, redact: bool = True) -> str:
     """The run as a bash script of curl commands, one per exchange the client sent.
 
@@ -227,20 +238,20 @@ def curl_script(transcript: Transcript, *, redact: bool = True) -> str:
 
     body: list[str] = []
     for entry in transcript.entries:
-        body += ["", f"# {_heading(entry)}"]
+        body += ["", _comment(_heading(entry))]
         if entry.does:
-            body.append(f"# Broken on purpose: {entry.does}")
-        body.append(f"# What came back: {redaction.text(entry.headline)}".replace("\n", " "))
+            body.append(_comment(f"Broken on purpose: {entry.does}"))
+        body.append(_comment(f"What came back: {redaction.text(entry.headline)}"))
         for exchange in entry.exchanges:
             if entry.kind == "callback":
                 # The browser's request, carrying the redirect: nothing for a script to send.
-                body.append(f"# The browser arrived at: {redaction.text(exchange.url)}")
+                body.append(_comment(f"The browser arrived at: {redaction.text(exchange.url)}"))
                 continue
             body += _curl(exchange, word)
     lines = [
         "#!/usr/bin/env bash",
-        f"# {transcript.flow_name}: run {transcript.run_id[:8]}, recorded by Handshake",
-        f"# Issuer: {transcript.issuer}",
+        _comment(f"{transcript.flow_name}: run {transcript.run_id[:8]}, recorded by Handshake"),
+        _comment(f"Issuer: {transcript.issuer}"),
         "#",
         "# Each command repeats one request the client sent. Codes and rotated tokens work",
         "# once, so running this again shows the errors a replay gets.",

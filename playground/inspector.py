@@ -6,7 +6,6 @@ import base64
 import binascii
 import hashlib
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -404,8 +403,10 @@ def _fields(values: dict[str, Any], meanings: Mapping[str, str], now: float) -> 
 
 def describe_time(value: Any, now: float) -> str:
     """'2026-03-01 09:30:00 UTC (in 5 minutes)', or why the value is not a time."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return "not a time: expected seconds since 1970"
+    if not _is_time(value):
+        return "not a time: out of range"
     try:
         moment = datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
@@ -442,7 +443,13 @@ def _claim_checks(
     if "nbf" in claims:
         nbf = claims["nbf"]
         if not _is_time(nbf):
-            checks.append(Check("Not before", False, "nbf is not a number of seconds."))
+            checks.append(
+                Check(
+                    "Not before",
+                    False,
+                    "nbf is not a time: seconds since 1970, before the year 10000.",
+                )
+            )
         elif now < nbf:
             checks.append(Check("Not before", False, f"Not valid yet: {describe_time(nbf, now)}."))
         else:
@@ -450,7 +457,13 @@ def _claim_checks(
     if "iat" in claims:
         iat = claims["iat"]
         if not _is_time(iat):
-            checks.append(Check("Issued at", False, "iat is not a number of seconds."))
+            checks.append(
+                Check(
+                    "Issued at",
+                    False,
+                    "iat is not a time: seconds since 1970, before the year 10000.",
+                )
+            )
         elif iat > now + 60:
             checks.append(
                 Check("Issued at", False, f"Issued in the future: {describe_time(iat, now)}.")
@@ -496,15 +509,25 @@ def _quoted(value: Any) -> str:
     return text + (" …" if cut else "")
 
 
+# The seconds a datetime can hold (years 1 to 9999). An int of 400 digits is valid JSON, but
+# it cannot even be turned into a float, let alone compared with a clock.
+_EARLIEST, _LATEST = -62_135_596_800, 253_402_300_799
+
+
 def _is_time(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # Compared as they are: NaN and infinities fall outside, and no int is converted.
+    return _EARLIEST <= value <= _LATEST
 
 
 def _expiry_check(exp: Any, now: float) -> Check:
     if exp is None:
         return Check("Expiry", False, "No exp claim: this token would be good forever.")
     if not _is_time(exp):
-        return Check("Expiry", False, "exp is not a number of seconds.")
+        return Check(
+            "Expiry", False, "exp is not a time: seconds since 1970, before the year 10000."
+        )
     if now >= exp:
         return Check("Expiry", False, f"Expired: {describe_time(exp, now)}.")
     return Check("Expiry", True, f"Expires {describe_time(exp, now)}.")

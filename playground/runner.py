@@ -7,7 +7,6 @@ exchange, and the result is stored (run_store). The run page then reads it back 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -123,8 +122,6 @@ def _perform(step: Step, ctx: StepContext) -> StepResult:
         return built
     if step.read is None:
         raise TypeError(f"The {step.slug} step built a request it cannot read the answer to.")
-    if step.wait_before is not None:
-        time.sleep(step.wait_before(ctx))
     return step.read(ctx, ctx.transport.send(built))
 
 

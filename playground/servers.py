@@ -6,10 +6,13 @@ checks, time-outs and size caps of `HttpxTransport` apply to discovery as to eve
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from config.text import is_control
 from org import vault
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.models import ExternalServer
@@ -76,9 +79,17 @@ class DiscoveryProblem:
 
 def issuer_problem(issuer: str, *, allow_private: bool) -> str:
     """What is wrong with an issuer URL as typed, before anything is sent (empty: nothing)."""
-    parts = urlsplit(issuer)
+    if any(character.isspace() or is_control(character) for character in issuer):
+        return "An issuer URL cannot contain spaces, line breaks or other control characters."
+    try:
+        parts = urlsplit(issuer)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return "This is not a valid URL."
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         return "Give the issuer as a full URL, such as https://login.salesforce.com."
+    if problem := _host_problem(parts.hostname):
+        return problem
     if parts.scheme == "http" and not allow_private:
         # RFC 9700 §2.6 and OIDC Discovery §4: everything travels over TLS.
         return "Use an https URL: tokens and secrets must never travel unencrypted."
@@ -87,6 +98,33 @@ def issuer_problem(issuer: str, *, allow_private: bool) -> str:
     if parts.query or parts.fragment:
         # RFC 8414 §2: an issuer has no query or fragment.
         return "An issuer URL has no query (?…) or fragment (#…)."
+    return ""
+
+
+# A host name as DNS spells it (RFC 1123 §2.1); an IPv6 literal is checked by ipaddress.
+_HOST_NAME = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?$")
+# WHATWG URL §3.5: a host whose last label looks numeric is read as an IPv4 address, in
+# decimal, octal (a leading 0) or hex (0x), so 0177.0.0.1 is 127.0.0.1 to a browser.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+
+
+def _host_problem(host: str) -> str:
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "This is not a valid IPv6 address."
+        return ""
+    if not host.isascii() or not _HOST_NAME.match(host):
+        return (
+            "Write the host name in plain ASCII letters, digits and hyphens "
+            "(an internationalised name in its xn-- form)."
+        )
+    if _NUMERIC_LABEL.match(host.rstrip(".").rsplit(".", 1)[-1]):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return "Write an IPv4 address as four decimal numbers without leading zeros."
     return ""
 
 

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 
-from playground.address_guard import PublicOnlyTransport, RefusedAddress
+from playground.address_guard import PublicOnlyBackend, RefusedAddress
+from playground.capped_bodies import UnreadableBody, read_capped
+from playground.deadlines import transport_within
 from playground.exchange import HttpExchange, OutgoingRequest, record
 
 
@@ -108,10 +111,11 @@ def _environ(
 
 @dataclass
 class HttpxTransport:
-    """Talk to a server over the network, with firm timeouts and a cap on what is read.
+    """Talk to a server over the network within one deadline, with a cap on what is read.
 
-    Redirects are never followed. Unless `allow_private`, only public addresses are
-    contacted (a `client` passed in brings its own transport and is trusted as it is).
+    `timeout` bounds the whole exchange, from connecting to the body's last byte. Redirects
+    are never followed. Unless `allow_private`, only public addresses are contacted (a
+    `client` passed in brings its own transport and is trusted as it is).
     """
 
     timeout: float = 5.0
@@ -120,60 +124,59 @@ class HttpxTransport:
     allow_private: bool = False
 
     def _new_client(self) -> httpx.Client:
-        transport = (
-            httpx.HTTPTransport(trust_env=False) if self.allow_private else PublicOnlyTransport()
-        )
+        backend = httpcore.SyncBackend() if self.allow_private else PublicOnlyBackend()
         return httpx.Client(
-            timeout=self.timeout, follow_redirects=False, transport=transport, trust_env=False
+            timeout=self.timeout,
+            follow_redirects=False,
+            transport=transport_within(self.timeout, backend),
+            trust_env=False,
         )
 
     def send(self, request: OutgoingRequest) -> HttpExchange:
         client = self.client or self._new_client()
-        outgoing = client.build_request(
-            request.method, request.url, headers=list(request.headers), content=request.body
-        )
-        sent = [(k.title(), v) for k, v in outgoing.headers.multi_items()]
+        sent: list[tuple[str, str]] = list(request.headers)
         started = time.perf_counter()
         try:
+            # Inside the try: httpx refuses some URLs (a control character, a host IDNA
+            # cannot encode) only as it builds the request.
+            outgoing = client.build_request(
+                request.method, request.url, headers=list(request.headers), content=request.body
+            )
+            sent = [(k.title(), v) for k, v in outgoing.headers.multi_items()]
             response = client.send(outgoing, stream=True, follow_redirects=False)
             try:
-                content = bytearray()
-                for chunk in response.iter_bytes():
-                    content += chunk
-                    if len(content) > self.max_body:
-                        break
-                cut = len(content) > self.max_body
+                body = read_capped(response, self.max_body)
             finally:
                 response.close()
-        except httpx.HTTPError as problem:
-            elapsed = (time.perf_counter() - started) * 1000
+        except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, UnreadableBody) as problem:
             return record(
                 request,
                 sent_headers=sent,
                 status=0,
                 response_headers=(),
                 response_body=b"",
-                elapsed_ms=elapsed,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
                 error=_describe(problem),
             )
         finally:
             if self.client is None:
                 client.close()
-        status = response.status_code
-        headers = [(k.title(), v) for k, v in response.headers.multi_items()]
-        elapsed = (time.perf_counter() - started) * 1000
         return record(
             request,
             sent_headers=sent,
-            status=status,
-            response_headers=headers,
-            response_body=bytes(content[: self.max_body]),
-            elapsed_ms=elapsed,
-            cut=cut,
+            status=response.status_code,
+            response_headers=[(k.title(), v) for k, v in response.headers.multi_items()],
+            response_body=body.content,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            cut=body.cut,
         )
 
 
-def _describe(problem: httpx.HTTPError) -> str:
+def _describe(problem: Exception) -> str:
+    if isinstance(problem, httpx.InvalidURL | UnicodeError):
+        return f"Not sent: the URL cannot be sent as it is ({problem})."
+    if isinstance(problem, UnreadableBody):
+        return f"Unreadable answer: {problem}"
     if isinstance(problem.__cause__, RefusedAddress):
         return f"Not sent: {problem}"
     if isinstance(problem, httpx.TimeoutException):

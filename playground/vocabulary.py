@@ -216,11 +216,20 @@ class InputError(ValueError):
     """A value typed into a step's form that the step cannot use; the message says why."""
 
 
+def _is_noncharacter(character: str) -> bool:
+    # Unicode §23.7: U+FDD0–U+FDEF and the last two code points of every plane are never
+    # text; XML 1.0 (§2.2) cannot hold U+FFFE or U+FFFF, so an assertion could not carry them.
+    point = ord(character)
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+
+
 def plain_text(value: str) -> str:
     """The value without surrounding spaces; refuses control characters other than tabs and
-    line breaks."""
+    line breaks, and Unicode's noncharacters."""
     if has_control_characters(value, allowing=TAB_AND_LINE_BREAKS):
         raise InputError("Remove the control characters from this value.")
+    if any(_is_noncharacter(character) for character in value):
+        raise InputError("Remove the Unicode noncharacters (such as U+FFFE) from this value.")
     return value.strip()
 
 
@@ -266,8 +275,6 @@ class Step:
     why: str  # shown after: what just happened and why it matters
     build: Build
     read: Read | None = None  # None: `build` never returns a request
-    # Seconds the runner waits before sending (a poll keeping its interval); faults never wait.
-    wait_before: Callable[[StepContext], float] | None = None
     # Slugs in playground/differences.py: where this org, Salesforce and the RFCs part ways here.
     differences: tuple[str, ...] = ()
     button: str = "Send it"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
+from datetime import UTC, datetime
+from typing import TypeGuard
+from urllib.parse import urlsplit
 
+from config.text import has_control_characters
 from playground.artefacts import (
     Callout,
     parameters,
@@ -23,8 +28,11 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SALESFORCE_DEVICE_GRANT = "device"
 # RFC 8628 §3.2: the interval when the server names none.
 DEFAULT_POLL_INTERVAL = 5
-# The longest a poll request waits for its interval to pass before asking.
-MAX_POLL_WAIT = 15
+# The longest interval and code lifetime the playground's device accepts: a server asking for
+# more is not one a person can follow on a page, and no clock should count past it.
+MAX_POLL_INTERVAL = 3600
+MAX_EXPIRES_IN = 86400
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def device_authorization_step(
@@ -59,11 +67,14 @@ def device_authorization_step(
                 f"The answer lacks {', '.join(missing)}, which RFC 8628 §3.2 requires.",
                 exchanges=(exchange,),
             )
+        if problem := _unusable_seconds(body, exchange):
+            return problem
         interval = body.get("interval")
-        interval = interval if isinstance(interval, int) and interval > 0 else None
+        interval = interval if _is_number(interval) and interval > 0 else None
         expires_in = body.get("expires_in")
-        expires_at = time.time() + (expires_in if isinstance(expires_in, int | float) else 600)
-        link = str(body.get("verification_uri_complete") or body["verification_uri"])
+        expires_at = time.time() + (expires_in if _is_number(expires_in) else 600)
+        offered = (str(body.get("verification_uri_complete") or ""), str(body["verification_uri"]))
+        link = next((uri for uri in offered if _linkable(uri, ctx.base_url)), "")
         remember = [
             ("device_code", str(body["device_code"])),
             ("user_code", str(body["user_code"])),
@@ -84,7 +95,11 @@ def device_authorization_step(
         tip = Callout(
             "info",
             f"Open {body['verification_uri']} in another tab or on your phone, sign in, and "
-            f"enter {body['user_code']}. Then come back and poll.",
+            f"enter {body['user_code']}. Then come back and poll."
+            if link
+            else "The server's verification page is not an https address, so it is shown "
+            "only as text, never as a link: a javascript: or data: address would run in "
+            "this page.",
         )
         return StepResult(
             "ok",
@@ -130,12 +145,66 @@ def device_authorization_step(
     )
 
 
+def _linkable(uri: str, issuer: str) -> bool:
+    """Whether the page may offer `uri` as a link: https, or plain http on the issuer's own
+    loopback origin (a server on this machine, allowed only where private targets are)."""
+    try:
+        parts, home = urlsplit(uri), urlsplit(issuer)
+    except ValueError:
+        return False
+    if has_control_characters(uri) or not parts.hostname:
+        return False
+    if parts.scheme == "https":
+        return True
+    return (
+        parts.scheme == "http"
+        and parts.hostname in _LOOPBACK_HOSTS
+        and (parts.scheme, parts.netloc) == (home.scheme, home.netloc)
+    )
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _unusable_seconds(body: dict[str, object], exchange: HttpExchange) -> StepResult | None:
+    """An error result when `interval` or `expires_in` is a number no device could wait out
+    (NaN, infinite, negative, or beyond what the playground counts); None when both will do."""
+    for name, most in (("interval", MAX_POLL_INTERVAL), ("expires_in", MAX_EXPIRES_IN)):
+        value = body.get(name)
+        # Compared as they are: NaN fails every comparison, and a 400-digit int stays an int.
+        if _is_number(value) and not (0 < value <= most):
+            return StepResult(
+                "error",
+                f"The answer gives {name} as {shorten(str(value))}, not a number of seconds "
+                f"between 1 and {most:,} (RFC 8628 §3.2), so the device cannot count it down.",
+                exchanges=(exchange,),
+            )
+    return None
+
+
 def _interval(ctx: StepContext) -> int:
     return int(ctx.values.get("interval") or DEFAULT_POLL_INTERVAL)
 
 
 def _last_poll(ctx: StepContext) -> float:
     return float(ctx.values.get("device_last_poll") or 0)
+
+
+def _too_soon(ctx: StepContext) -> StepResult | None:
+    """A pending result, sending nothing, while the interval since the last poll runs."""
+    # RFC 8628 §3.5: the device waits at least `interval` seconds between polls.
+    allowed = _last_poll(ctx) + _interval(ctx)
+    left = math.ceil(allowed - time.time())
+    if left <= 0:
+        return None
+    at = datetime.fromtimestamp(allowed, UTC)
+    return StepResult(
+        "pending",
+        f"Not sent: the device keeps to its {_interval(ctx)}-second interval, so the next "
+        f"poll may go at {at:%H:%M:%S} UTC, in {left} seconds.",
+        poll_after=left,
+    )
 
 
 def device_poll_step(
@@ -148,8 +217,9 @@ def device_poll_step(
 ) -> Step:
     """RFC 8628 §3.4-3.5: one poll per run of the step, repeated until the person decides.
 
-    With `wait`, a poll made too soon first sleeps out the interval; without it the poll goes
-    at once, so a visitor who asks early sees the server's slow_down.
+    With `wait`, a poll asked for too soon is not sent: the step says when the interval ends
+    and the page asks again then (nothing sleeps in a request). Without it the poll goes at
+    once, so a visitor who asks early sees the server's slow_down.
     """
     grant, parameter = (
         (SALESFORCE_DEVICE_GRANT, "code") if salesforce_shape else (DEVICE_GRANT, "device_code")
@@ -158,12 +228,10 @@ def device_poll_step(
     def build(ctx: StepContext) -> OutgoingRequest | StepResult:
         if problem := nothing_to_send(ctx, "device_code"):
             return problem
+        if wait and (early := _too_soon(ctx)):
+            return early
         data = {"grant_type": grant, parameter: ctx.values["device_code"]}
         return ctx.client_form(ctx.urls.token, data)
-
-    def wait_before(ctx: StepContext) -> float:
-        # RFC 8628 §3.5: wait at least `interval` seconds between polls.
-        return min(max(_last_poll(ctx) + _interval(ctx) - time.time(), 0), MAX_POLL_WAIT)
 
     def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         interval = _interval(ctx)
@@ -233,7 +301,6 @@ def device_poll_step(
         why=why,
         build=build,
         read=read,
-        wait_before=wait_before if wait else None,
         differences=differences,
         button="Poll now",
         faults=faults,
