@@ -25,19 +25,8 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def verdict_words(result: DecisionResult) -> str:
-    """What a decision came to: its winner, its tied options, or no clear winner."""
-    if result.verdict == "tie":
-        return " or ".join(option.choice.name for option in result.tied)
-    if result.verdict == "no-clear-winner":
-        return "no clear winner"
-    return result.best.choice.name
-
-
 def title(recommendation: Recommendation) -> str:
-    return "Integration design: " + ", ".join(
-        verdict_words(result) for result in recommendation.decisions
-    )
+    return "Integration design: " + ", ".join(result.outcome for result in recommendation.decisions)
 
 
 def _reason_line(reason: Reason, *, good: str = "Good", bad: str = "Bad") -> str:
@@ -117,7 +106,7 @@ def _outcome_line(result: DecisionResult) -> str:
     heading = f"{result.decision.number}. {result.decision.title}"
     if result.verdict == "tie":
         return (
-            f"{heading}: not decided yet, {verdict_words(result)} tie on these answers; the "
+            f"{heading}: not decided yet, {result.outcome} tie on these answers; the "
             "questions that would separate them are listed under the options."
         )
     if result.verdict == "no-clear-winner":

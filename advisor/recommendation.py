@@ -114,6 +114,15 @@ class DecisionResult:
         return self.options[0]
 
     @property
+    def outcome(self) -> str:
+        """What the decision came to, in words: its winner, its tied options, or no winner."""
+        if self.verdict == "tie":
+            return " or ".join(option.choice.name for option in self.tied)
+        if self.verdict == "no-clear-winner":
+            return "No clear winner"
+        return self.best.choice.name
+
+    @property
     def tied(self) -> tuple[GradedOption, ...]:
         """The options sharing the top score, when the verdict is a tie."""
         if self.verdict != "tie":
@@ -128,7 +137,11 @@ class DecisionResult:
     @property
     def close_call(self) -> bool:
         runner_up = self.runner_up
-        return runner_up is not None and self.best.score - runner_up.score <= 1
+        return (
+            self.verdict == "clear"
+            and runner_up is not None
+            and self.best.score - runner_up.score <= 1
+        )
 
 
 @dataclass(frozen=True)

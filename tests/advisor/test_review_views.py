@@ -161,3 +161,11 @@ def test_the_htmx_partial_carries_the_new_sections_too(client):
     assert body.lstrip().startswith('<section id="result"')
     assert "Answers that contradict each other" in body
     assert 'id="systems-chart"' in body
+
+
+def test_the_comparison_and_the_scenario_library_never_call_a_loser_the_winner(client):
+    compare = page_text(client.get(f"{reverse('advisor:compare')}?a=person%3Dyes&b=person%3Dno"))
+
+    assert "Integration pattern No clear winner No clear winner" in compare
+    library = client.get(reverse("advisor:scenarios")).content.decode()
+    assert "No clear winner" not in library
