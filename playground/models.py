@@ -63,3 +63,21 @@ class FlowRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow} run {self.id[:8]}…"
+
+
+class TlsLabRun(models.Model):
+    """A visitor's handshake lab (/playground/tls/): every handshake performed for them."""
+
+    id = models.CharField(primary_key=True, max_length=64, default=new_run_id, editable=False)
+    owner = models.CharField(max_length=64, db_index=True)  # the browser session's visitor id
+    # [Transcript as JSON], in the order the server performed them (playground/labs/tls).
+    handshakes = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=0)  # bumped on every handshake stored
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"TLS lab run {self.id[:8]}…"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from playground import views
+from playground.labs.tls import views as tls_lab
 
 app_name = "playground"
 
@@ -28,4 +29,12 @@ urlpatterns = [
     path("callback/", views.callback, name="callback"),
     path("inspect/", views.inspect_token, name="inspect_token"),
     path("differences/", views.differences, name="differences"),
+    path("tls/", tls_lab.tls_lab, name="tls_lab"),
+    path("tls/runs/", tls_lab.start_tls_lab, name="start_tls_lab"),
+    path("tls/runs/<slug:run_id>/", tls_lab.tls_lab_run, name="tls_lab_run"),
+    path(
+        "tls/runs/<slug:run_id>/faults/<slug:fault>/",
+        tls_lab.break_tls_lab,
+        name="break_tls_lab",
+    ),
 ]

@@ -1,0 +1,1 @@
+"""Labs: pages where the server performs a real protocol exchange while a person watches."""

@@ -1,0 +1,1 @@
+"""The handshake lab: one-way and mutual TLS performed in memory, recorded message by message."""
