@@ -114,7 +114,7 @@ def build_graph(recommendation: Recommendation) -> graphviz.Digraph:
     )
 
     def link(source: str, target: str, label: str, **attrs: str) -> None:
-        # Arrows point from the side that starts the exchange.
+        # Arrows point from the side that makes the call.
         if direction == "back":
             attrs.setdefault("dir", "back")
         elif direction == "both":

@@ -56,7 +56,7 @@ PATTERN_RULES: tuple[Rule, ...] = (
         pro(
             "remote-call-in",
             4,
-            "The other system starts the exchange by calling Salesforce's APIs.",
+            "The other system makes the call, reaching Salesforce through its APIs.",
         ),
         *each(
             ("request-reply", "fire-and-forget"),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.questions import parse_answers, parse_permalink
+from advisor.budgets import ALLOCATIONS
+from advisor.questions import NAMES_QUESTION, QUESTIONS, parse_answers, parse_permalink
 from advisor.recommendation import recommend
+from advisor.rules.alerts import CROSS_CHECKS, WARNINGS
+from advisor.rules.contradictions import CONTRADICTIONS
+from advisor.rules.tables import RULES
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
 
 
@@ -308,3 +312,16 @@ def test_the_course_notes_worked_examples_are_built_in_scenarios():
 
     assert report.best("flow").id == "jwt-bearer"
     assert any("nightly report" in t for t in texts(report.decision("pattern"), "batch-sync"))
+
+
+def test_every_question_but_the_names_is_read_by_some_rule_alert_or_allocation():
+    conditions = [
+        condition.question
+        for item in (*RULES, *WARNINGS, *CROSS_CHECKS, *CONTRADICTIONS)
+        for condition in item.when
+    ]
+    counted = {q for a in ALLOCATIONS for q in (a.used_question, a.allowed_question)}
+
+    unused = {q.id for q in QUESTIONS} - set(conditions) - counted - {NAMES_QUESTION}
+    assert unused == set()
+    assert all(question.why for question in QUESTIONS)
