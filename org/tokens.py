@@ -225,10 +225,12 @@ def find_by_digest[Row: Model](rows: QuerySet[Row], value: str, *, field: str) -
     overlong value finds nothing (and costs no hashing)."""
     if not value or len(value) > MAX_TOKEN_LENGTH:
         return None
-    return rows.filter(**{field: digest(value)}).first()
+    # Digests are unique: at most one row, so no ORDER BY for .first() to compile.
+    return next(iter(rows.filter(**{field: digest(value)})[:1]), None)
 
 
-_WITH_FAMILY = ("family__app__org", "family__user__user", "family__user__org")
+_WITH_USER = ("family__user__user", "family__user__org")
+_WITH_FAMILY = ("family__app__org", *_WITH_USER)
 
 
 def find_access_token(value: str) -> AccessToken | None:
@@ -303,27 +305,34 @@ def revoke(value: str, *, client: ConnectedApp | None) -> None:
     Revoking a refresh token revokes its family, access tokens included; revoking an
     access token revokes only that token.
     """
-    refresh = find_refresh_token(value)
-    if refresh is not None:
-        if client is None or refresh.family.app_id == client.pk:
-            revoke_family_of(refresh, reason="refresh token revoked")
+    if not value or len(value) > MAX_TOKEN_LENGTH:
         return
-    access = find_access_token(value)
-    if access is not None and (client is None or access.family.app_id == client.pk):
-        AccessToken.objects.filter(pk=access.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+    value_digest = digest(value)
+    # Each revocation is one conditional UPDATE that finds the token and checks its app.
+    callers = Q() if client is None else Q(family__app=client)
+    families = RefreshToken.objects.filter(callers, token_hash=value_digest).values("family_id")
+    if revoke_families(Q(pk__in=families), reason="refresh token revoked"):
+        return
+    AccessToken.objects.filter(callers, token_hash=value_digest, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def introspect(value: str, *, client: ConnectedApp) -> dict[str, Any]:
     """RFC 7662 §2.2 in Salesforce's shape; anything not live, or not the caller's, is inactive."""
     now = timezone.now()
-    access = find_access_token(value)
+    # The caller's own tokens only, found in the same query (its app is the caller).
+    access = find_by_digest(
+        AccessToken.objects.select_related(*_WITH_USER).filter(family__app=client),
+        value,
+        field="token_hash",
+    )
     if access is not None:
-        if access.family.app_id != client.pk or not access_token_active(access, now=now):
+        if not access_token_active(access, now=now):
             return {"active": False}
         body = _introspection(
             access.family,
+            client=client,
             scope=access.scope,
             token_type="access_token",
             issued_at=access.issued_at,
@@ -339,6 +348,7 @@ def introspect(value: str, *, client: ConnectedApp) -> dict[str, Any]:
             return {"active": False}
         return _introspection(
             refresh.family,
+            client=client,
             scope=refresh.scope,
             token_type="refresh_token",
             issued_at=refresh.issued_at,
@@ -350,6 +360,7 @@ def introspect(value: str, *, client: ConnectedApp) -> dict[str, Any]:
 def _introspection(
     family: TokenFamily,
     *,
+    client: ConnectedApp,
     scope: str,
     token_type: str,
     issued_at: datetime,
@@ -358,7 +369,7 @@ def _introspection(
     body: dict[str, Any] = {
         "active": True,
         "scope": scope,
-        "client_id": family.app.client_id,
+        "client_id": client.client_id,  # the family's app: only the caller's are active
         "username": family.user.username,
         # Salesforce departs from RFC 7662 here: sub is the identity URL and token_type
         # names the kind of token rather than its RFC 6749 type ("Bearer").

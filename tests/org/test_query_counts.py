@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.org.conftest import ADA, USERINFO, pkce_pair
+from tests.org.conftest import ADA, REVOKE, USERINFO, pkce_pair
 
 _STATEMENT = re.compile(
     r'^(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*?"(org_\w+|django_\w+|auth_\w+)"'
@@ -125,3 +125,18 @@ def test_userinfo_reads_the_token_with_its_user_at_once(oauth, web_app, client):
 
     assert response.status_code == 200
     assert done == ["SELECT org_accesstoken"]
+
+
+@pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
+def test_revocation_is_one_conditional_update_per_kind_of_token(oauth, web_app, kind):
+    body = oauth.tokens(web_app, scope="api refresh_token")
+    form = {"token": body[kind], "client_id": web_app.client_id}
+
+    response, done = _run(lambda: oauth.post(REVOKE, form))
+
+    assert response.status_code == 200
+    assert oauth.introspect(web_app, body["access_token"]) == {"active": False}
+    expected = ["SELECT org_connectedapp", "UPDATE org_tokenfamily"]
+    if kind == "access_token":
+        expected.append("UPDATE org_accesstoken")
+    assert done == expected
