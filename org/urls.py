@@ -4,7 +4,9 @@ from django.urls import path
 
 from config.org_paths import route
 from org import views
+from org.bulk import urls as bulk_urls
 from org.rest import urls as rest_urls
+from org.tls import views as tls_views
 
 app_name = "org"
 
@@ -24,6 +26,8 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("setup/apps/<str:client_id>/", views.setup_app, name="setup_app"),
     path("setup/apps/<str:client_id>/delete/", views.delete_app, name="delete_app"),
+    path("setup/tls/", tls_views.setup_tls, name="setup_tls"),
+    path("setup/tls/ca.pem", tls_views.ca_certificate, name="tls_ca_certificate"),
     path(
         "setup/apps/<str:client_id>/certificate/",
         views.setup_certificate,

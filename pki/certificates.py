@@ -57,6 +57,12 @@ class CertificateFacts:
     expired: bool
 
 
+def fingerprint(certificate: x509.Certificate) -> str:
+    """SHA-256 of the certificate, colon-separated hex, as browsers and openssl show it."""
+    digest = certificate.fingerprint(hashes.SHA256()).hex().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
 def generate(common_name: str) -> GeneratedCertificate:
     """A self-signed RSA certificate (SHA-256) and its private key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
@@ -122,11 +128,10 @@ def facts(pem: str) -> CertificateFacts | None:
         certificate = load(pem)
     except UnusableCertificate:
         return None
-    digest = certificate.fingerprint(hashes.SHA256()).hex().upper()
     not_after = certificate.not_valid_after_utc
     return CertificateFacts(
         subject=certificate.subject.rfc4514_string(),
-        fingerprint=":".join(digest[i : i + 2] for i in range(0, len(digest), 2)),
+        fingerprint=fingerprint(certificate),
         not_before=certificate.not_valid_before_utc,
         not_after=not_after,
         expired=not_after <= datetime.now(UTC),
@@ -352,6 +357,7 @@ class CertificateDescription:
     extended_key_usage: tuple[str, ...]  # "serverAuth", "clientAuth"
     self_signed: bool
     x5t_s256: str
+    fingerprint: str
 
 
 def describe(certificate: x509.Certificate) -> CertificateDescription:
@@ -376,6 +382,7 @@ def describe(certificate: x509.Certificate) -> CertificateDescription:
         extended_key_usage=_extended_key_usage(certificate),
         self_signed=certificate.issuer == certificate.subject,
         x5t_s256=thumbprint(certificate),
+        fingerprint=fingerprint(certificate),
     )
 
 

@@ -198,3 +198,12 @@ class Org:
 @pytest.fixture
 def oauth(client, org):
     return Org(client)
+
+
+@pytest.fixture(scope="session")
+def tls_site():
+    """The org over HTTP and TLS, two processes on one database (tests/org/tls_site.py)."""
+    from tests.org.tls_site import start_tls_site
+
+    with start_tls_site() as site:
+        yield site
