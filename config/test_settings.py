@@ -14,3 +14,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files straight from the source folders: tests never run collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tests process Bulk API jobs themselves (org.bulk.processing.process_all), in their own
+# transaction; servers started by tests run the worker thread.
+HANDSHAKE_BULK_WORKER = False

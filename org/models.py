@@ -431,3 +431,7 @@ class QueryCursor(models.Model):
 
     def __str__(self) -> str:
         return f"query cursor {self.locator}"
+
+
+# Bulk API 2.0's jobs live in their own package; Django finds models through this module.
+from org.bulk.models import BulkChunk, BulkJob  # noqa: E402, F401

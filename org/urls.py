@@ -43,6 +43,8 @@ urlpatterns = [
     ),
     # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
     path("setup/connect", views.device_verification, name="device_verification"),
-    # The REST API, last: its catch-all answers any other /services/data/ path in JSON.
+    # Bulk API 2.0, then the REST API, last: its catch-all answers any other /services/data/
+    # path in JSON.
+    *bulk_urls.urlpatterns,
     *rest_urls.urlpatterns,
 ]

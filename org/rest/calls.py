@@ -46,11 +46,13 @@ Handler = Callable[[ApiRequest], Answer]
 
 
 def api_json(answer: Answer) -> HttpResponse:
-    response: HttpResponse = (
-        HttpResponse(status=204)
-        if answer.status == 204
-        else JsonResponse(answer.body, status=answer.status, safe=False)
-    )
+    response: HttpResponse
+    if isinstance(answer.body, HttpResponse):  # an answer in another format (Bulk API CSV)
+        response = answer.body
+    elif answer.status == 204:
+        response = HttpResponse(status=204)
+    else:
+        response = JsonResponse(answer.body, status=answer.status, safe=False)
     response["Cache-Control"] = "no-store"
     return response
 
