@@ -20,6 +20,8 @@ class LiveLink:
 
 # The topology's live counterpart is the chart of the person's own systems on the result page.
 SYSTEMS_CHART = LiveLink("#systems-chart", "See your systems joined both ways")
+# The playground's handshake lab performs one-way and mutual TLS side by side.
+HANDSHAKE_LAB = LiveLink("/playground/tls/", "Watch both handshakes live")
 
 
 @dataclass(frozen=True)
@@ -254,11 +256,13 @@ TRANSPORT = Decision(
             "One-way TLS",
             "HTTPS as usual: the server proves who it is, the client proves itself with its "
             "OAuth token.",
+            lab=HANDSHAKE_LAB,
         ),
         Choice(
             "mtls",
             "Mutual TLS",
             "Both sides present certificates during the handshake, before any request is read.",
+            lab=HANDSHAKE_LAB,
         ),
     ),
 )

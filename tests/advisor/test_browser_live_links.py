@@ -5,7 +5,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from advisor.decisions import DECISIONS, PLAYGROUND_FLOW_PATH, REFRESH_TOKEN_SLUG
+from advisor.decisions import (
+    DECISIONS,
+    HANDSHAKE_LAB,
+    PLAYGROUND_FLOW_PATH,
+    REFRESH_TOKEN_SLUG,
+)
 
 # With nothing answered the flow decision is a tie, so every option offers its live link.
 EVERY_LINK = "/advisor/?offline=yes&person=yes&client=mobile"
@@ -43,6 +48,9 @@ def test_every_decisions_live_link_is_offered_and_opens_its_live_counterpart(
             expect(page).to_have_url(re.compile(re.escape(path) + "$"))
             expect(page.locator(path)).to_be_in_viewport()
             expect(page.locator(path)).to_contain_text("direct link")
+        elif path == HANDSHAKE_LAB.path:
+            expect(page).to_have_url(live_server.url + path)
+            expect(page.get_by_role("heading", level=1)).to_have_text("The handshake lab")
         else:
             expect(page).to_have_url(live_server.url + path)
             expect(page.get_by_role("button", name=re.compile("Start a run"))).to_be_visible()

@@ -6,8 +6,10 @@ import json
 import re
 from html import unescape
 
+import pytest
 from django.urls import reverse
 
+from advisor.decisions import DECISIONS
 from advisor.questionnaire import questions_in
 
 HTMX = {"HX-Request": "true"}
@@ -169,3 +171,16 @@ def test_the_comparison_and_the_scenario_library_never_call_a_loser_the_winner(c
     assert "Integration pattern No clear winner No clear winner" in compare
     library = client.get(reverse("advisor:scenarios")).content.decode()
     assert "No clear winner" not in library
+
+
+@pytest.mark.django_db
+def test_every_live_counterpart_outside_the_page_answers(client):
+    paths = {
+        choice.live.path
+        for decision in DECISIONS
+        for choice in decision.choices
+        if choice.live and not choice.live.path.startswith("#")
+    }
+
+    assert "/playground/tls/" in paths
+    assert {path: client.get(path).status_code for path in paths} == dict.fromkeys(paths, 200)
