@@ -142,7 +142,7 @@ async function bulk(conn) {
   const tag = `bulk ${Date.now()}`;
   const csv = ['Name,Industry,Description']
     .concat(Array.from({ length: rows }, (_, i) => `${tag} ${i},Energy,"row ${i}, loaded"`))
-    .concat(['=HYPERLINK("http://example.invalid"),Energy,formula'])
+    .concat(['=1+2,Energy,formula'])
     .join('\n');
   conn.bulk2.pollInterval = 250;
   conn.bulk2.pollTimeout = 120000;
