@@ -5,6 +5,7 @@ from __future__ import annotations
 from advisor.rules.vocabulary import (
     Rule,
     answer_is,
+    answer_not,
     con,
     each,
     note,
@@ -78,6 +79,28 @@ PATTERN_RULES: tuple[Rule, ...] = (
         ),
         "seed-architecture",
         pro("batch-sync", 1, "An outside ETL job can push data in through the Bulk API."),
+    ),
+    # Inward effects hold unless the data is said to leave Salesforce (a skipped answer keeps them).
+    rule(
+        "pattern-data-written-in",
+        "pattern",
+        (answer_is("purpose", "data"), answer_not("data-direction", "out-of-salesforce")),
+        "sf-patterns",
+        pro("remote-call-in", 1, "The other system can write its changes straight in."),
+    ),
+    rule(
+        "pattern-bulk-loaded-in",
+        "pattern",
+        (answer_is("volume", "bulk"), answer_not("data-direction", "out-of-salesforce")),
+        "sf-patterns",
+        pro("remote-call-in", 1, "The other system can load data through Bulk API 2.0."),
+    ),
+    rule(
+        "pattern-changes-pushed-in",
+        "pattern",
+        (answer_is("timing", "realtime"), answer_not("data-direction", "out-of-salesforce")),
+        "sf-patterns",
+        pro("remote-call-in", 1, "The other system can push each change as it happens."),
     ),
     rule(
         "pattern-pulled-out",
@@ -174,7 +197,6 @@ PATTERN_RULES: tuple[Rule, ...] = (
         (answer_is("purpose", "data"),),
         "sf-patterns",
         pro("batch-sync", 2, "Keeping copies in step is its main purpose."),
-        pro("remote-call-in", 1, "The other system can write its changes straight in."),
         con("data-virtualization", 1, "Avoids copies altogether, which isn't what you asked for."),
     ),
     rule(
@@ -220,7 +242,6 @@ PATTERN_RULES: tuple[Rule, ...] = (
             "One call per record won't finish in time; the guide warns against it for bulk work.",
         ),
         con("fire-and-forget", 2, "One message per record floods the receiver and the limits."),
-        pro("remote-call-in", 1, "The other system can load data through Bulk API 2.0."),
         pro("data-virtualization", 1, "Large data can stay put and be read a page at a time."),
         con("ui-update", 2, "Bulk changes don't raise the notifications screens listen for."),
     ),
@@ -232,7 +253,6 @@ PATTERN_RULES: tuple[Rule, ...] = (
         pro("fire-and-forget", 2, "Each change goes out as it happens."),
         pro("request-reply", 1, "Each call returns current data."),
         pro("ui-update", 1, "Open screens hear about changes within seconds."),
-        pro("remote-call-in", 1, "The other system can push each change as it happens."),
         con("batch-sync", 3, "Data is only as fresh as the last run."),
     ),
     rule(

@@ -325,3 +325,28 @@ def test_every_question_but_the_names_is_read_by_some_rule_alert_or_allocation()
     unused = {q.id for q in QUESTIONS} - set(conditions) - counted - {NAMES_QUESTION}
     assert unused == set()
     assert all(question.why for question in QUESTIONS)
+
+
+def test_data_leaving_salesforce_is_never_said_to_be_written_loaded_or_pushed_in():
+    leaving = advise(
+        initiator="external",
+        data_direction="out-of-salesforce",
+        purpose="data",
+        volume="bulk",
+        timing="realtime",
+    )
+    arriving = advise(
+        initiator="external",
+        data_direction="into-salesforce",
+        purpose="data",
+        volume="bulk",
+        timing="realtime",
+    )
+
+    inward = ("straight in", "load data", "push each change")
+    call_in = texts(leaving.decision("pattern"), "remote-call-in")
+    assert not any(word in text for text in call_in for word in inward)
+    assert all(
+        any(word in text for text in texts(arriving.decision("pattern"), "remote-call-in"))
+        for word in inward
+    )
