@@ -173,3 +173,35 @@ def test_an_oversized_chunked_token_request_is_refused_as_a_sized_one_is(site):
     chunked = _post(port, "/services/oauth2/token", body, chunked=True)
     assert sized[0] >= 400
     assert chunked[:2] == sized[:2]
+
+
+def _bearer(port, app):
+    _, _, answer = _post(
+        port, "/services/oauth2/token", _form(grant_type="client_credentials", **app), chunked=True
+    )
+    return {"Authorization": f"Bearer {json.loads(answer)['access_token']}"}
+
+
+def test_a_chunked_rest_write_creates_the_record(site):
+    port, app = site
+    headers = {**_bearer(port, app), "Content-Type": "application/json"}
+    body = json.dumps({"Name": "Sent in chunks"}).encode()
+
+    status, _, answer = _post(port, "/services/data/v62.0/sobjects/Account/", body, chunked=True,
+                              headers=headers)  # fmt: skip
+
+    assert status == 201, answer
+    assert json.loads(answer)["success"] is True
+
+
+def test_an_oversized_chunked_rest_write_gets_the_same_413_as_a_sized_one(site):
+    port, app = site
+    headers = {**_bearer(port, app), "Content-Type": "application/json"}
+    body = json.dumps({"Name": "x", "Description": "d" * (1024 * 1024)}).encode()
+    path = "/services/data/v62.0/sobjects/Account/"
+
+    sized = _post(port, path, body, chunked=False, headers=headers)
+    chunked = _post(port, path, body, chunked=True, headers=headers)
+
+    assert sized[0] == chunked[0] == 413
+    assert json.loads(chunked[2])[0]["errorCode"] == "REQUEST_ENTITY_TOO_LARGE"
