@@ -489,7 +489,8 @@ QUESTIONS: tuple[Question, ...] = (
         "replay",
         "events",
         "If a consumer is offline, how far back must it catch up?",
-        "The Salesforce event bus keeps events for 72 hours; longer gaps need another store.",
+        "The Salesforce event bus keeps change events and high-volume platform events for 72 "
+        "hours, standard-volume platform events for 24; longer gaps need another store.",
         options=(
             Option("none", "It doesn't need to", "consumers needn't catch up"),
             Option("days", "Up to three days", "consumers must catch up within three days"),
