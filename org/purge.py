@@ -11,6 +11,11 @@ while their family lives (reuse revokes the family, RFC 9700 §4.14.2).
 Refresh tokens that expire only when unused are kept until revoked or replaced: Salesforce's
 five per user per app bounds them. Signing keys are not purged here: the JWKS keeps a
 retired key until its tokens expire (keys.published_keys).
+
+Practice apps, the connected apps visitors make in Setup and the playground, go
+PRACTICE_APP_RETENTION after they were made, with everything issued to them. Other rooms
+add their own rules through the HANDSHAKE_PURGE_RULES setting (the playground's runs and
+servers), so the org never needs to know them.
 """
 
 from __future__ import annotations
@@ -19,15 +24,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from org.models import (
     AccessToken,
     ApiUsage,
     AuthorizationCode,
+    ConnectedApp,
     DeviceAuthorization,
     LoginThrottle,
     QueryCursor,
@@ -37,6 +45,7 @@ from org.models import (
 )
 
 RETENTION = timedelta(days=1)
+PRACTICE_APP_RETENTION = timedelta(days=30)
 # Rows per transaction: each batch holds the write lock for a moment, so sign-ins and token
 # requests from other processes go on between batches.
 BATCH_SIZE = 5000
@@ -52,14 +61,16 @@ class Purged:
 
 
 @dataclass(frozen=True)
-class _Rule:
+class Rule:
+    """Which rows of `model` may go: the rows matching `condition`."""
+
     artefact: str
     model: type[models.Model]
     # A Q, or a Q combined with Exists (which Django types as a Combinable).
     condition: Q | Combinable
 
 
-def _rules(now: datetime) -> list[_Rule]:
+def _rules(now: datetime) -> list[Rule]:
     cutoff = now - RETENTION
     usable_refresh = RefreshToken.objects.filter(
         family=OuterRef("pk"), revoked_at__isnull=True, rotated_at__isnull=True
@@ -69,41 +80,48 @@ def _rules(now: datetime) -> list[_Rule]:
     # Order matters: tokens first, so that families left with no usable token go in the
     # same run, and families before the codes they point at.
     return [
-        _Rule("access tokens", AccessToken, Q(expires_at__lte=cutoff)),
-        _Rule(
+        Rule("access tokens", AccessToken, Q(expires_at__lte=cutoff)),
+        Rule(
             "refresh tokens",
             RefreshToken,
             Q(expires_at__lte=cutoff)
             | Q(revoked_at__lte=cutoff)
             | Q(family__revoked_at__lte=cutoff),
         ),
-        _Rule(
+        Rule(
             "token families",
             TokenFamily,
             Q(revoked_at__lte=cutoff)
             | (Q(created_at__lte=cutoff) & ~Exists(any_access) & ~Exists(usable_refresh)),
         ),
-        _Rule(
+        Rule(
             "authorization codes",
             AuthorizationCode,
             Q(expires_at__lte=cutoff) & ~Exists(live_family),
         ),
-        _Rule("device authorizations", DeviceAuthorization, Q(expires_at__lte=cutoff)),
+        Rule("device authorizations", DeviceAuthorization, Q(expires_at__lte=cutoff)),
         # The row's expiry already allows for clock skew; past it the assertion's own exp
         # refuses it.
-        _Rule("spent assertion ids", SpentAssertion, Q(expires_at__lte=now)),
+        Rule("spent assertion ids", SpentAssertion, Q(expires_at__lte=now)),
         # Every throttle window is far shorter than a day; an old, unlocked counter would be
         # reset on its next failure anyway.
-        _Rule(
+        Rule(
             "throttle counters",
             LoginThrottle,
             Q(window_started_at__lte=cutoff)
             & (Q(locked_until__isnull=True) | Q(locked_until__lte=now)),
         ),
         # A cursor's expiry is already 15 minutes past its last read (Salesforce's lifetime).
-        _Rule("query cursors", QueryCursor, Q(expires_at__lte=now)),
+        Rule("query cursors", QueryCursor, Q(expires_at__lte=now)),
         # DailyApiRequests counts today only; yesterday's row is kept for a late look.
-        _Rule("API usage counters", ApiUsage, Q(day__lt=cutoff.date())),
+        Rule("API usage counters", ApiUsage, Q(day__lt=cutoff.date())),
+        # Apps the org itself or an admin made (no visitor owns them) stay.
+        Rule(
+            "practice apps",
+            ConnectedApp,
+            ~Q(owner="") & Q(created_at__lte=now - PRACTICE_APP_RETENTION),
+        ),
+        *(rule for name in settings.HANDSHAKE_PURGE_RULES for rule in import_string(name)(now)),
     ]
 
 
@@ -117,17 +135,18 @@ def purge_expired(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) 
         yield _purge(rule, batch_size=batch_size)
 
 
-def _purge(rule: _Rule, *, batch_size: int) -> Purged:
+def _purge(rule: Rule, *, batch_size: int) -> Purged:
     rows = batches = 0
     with_them: dict[str, int] = {}
-    last_pk = 0
+    # No lower bound to start with: some tables have text keys, and "-x" sorts below "0".
+    after: Q = Q()
     label = rule.model._meta.label
     while True:
         # Walk the table in primary key order, so each batch starts where the last one
         # stopped instead of scanning the kept rows again.
         with transaction.atomic():
             pks = list(
-                rule.model._default_manager.filter(rule.condition, pk__gt=last_pk)
+                rule.model._default_manager.filter(rule.condition, after)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch_size]
             )
@@ -135,7 +154,7 @@ def _purge(rule: _Rule, *, batch_size: int) -> Purged:
                 break
             _, deleted = rule.model._default_manager.filter(rule.condition, pk__in=pks).delete()
         batches += 1
-        last_pk = pks[-1]
+        after = Q(pk__gt=pks[-1])
         for table, count in deleted.items():
             if table == label:
                 rows += count

@@ -25,6 +25,7 @@ from org import (
     start_urls,
 )
 from org.client_authentication import DEVICE_AUTHORIZATION
+from org.creation_limits import APPS, creation_limited
 from org.forms import AppSettingsForm, CertificateForm, NewAppForm, initial_settings
 from org.models import ConnectedApp, OrgUser
 from org.resource_server import check_bearer
@@ -238,6 +239,7 @@ def _setup_context(request: HttpRequest, owner: str) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@creation_limited(APPS)
 def setup(request: HttpRequest) -> HttpResponse:
     owner = visitor_id(request.session)
     form = NewAppForm(request.POST or None)

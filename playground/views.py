@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from config.http import HtmxHttpRequest, allow_form_posts
 from config.http import forms_post_back as _forms_post_back
 from config.http import redirect_to as _see_other
+from org.creation_limits import RUNS, SERVERS, creation_limited
 from org.visitors import visitor_id
 from playground import export, runner, servers, sharing
 from playground.cards import Invalid, StepCard, flow_rows, lane_rows, next_card, step_cards
@@ -96,6 +97,7 @@ def flow_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@creation_limited(RUNS)
 def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
     flow = _flow(slug)
     run = runner.start_run(
@@ -356,6 +358,7 @@ def _server_page(
 @require_http_methods(["GET", "POST"])
 @never_cache
 @_forms_post_back
+@creation_limited(SERVERS)
 def server_list(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _server_page(request, ExternalServerForm())
@@ -408,6 +411,7 @@ def server_detail(request: HttpRequest, server_id: str) -> HttpResponse:
 
 
 @require_POST
+@creation_limited(RUNS)
 def start_server_run(request: HttpRequest, server_id: str, slug: str) -> HttpResponse:
     server = _owned_server(request, server_id)
     run = runner.start_external_run(

@@ -23,6 +23,7 @@ ROWS = {
     "F": range(1, 11),
     "G": range(1, 7),
     "H": range(1, 8),
+    "I": range(1, 10),
 }
 
 # Rows checked outside `make test`, and why.

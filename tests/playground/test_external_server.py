@@ -186,11 +186,21 @@ def test_device_flow_against_oidc_provider_polls_until_approved(client, server):
     page = client.get(reverse("playground:run_detail", args=[run.id])).content.decode()
     drive_provider(codes.browser_url)
     run_step(client, run, "device-poll")
+    too_soon = result(run, "device-poll")
+    # No sleeping: let the interval pass by moving the last poll into the past.
+    run.values["device_last_poll"] = str(time.time() - 60)
+    run.save(update_fields=["values"])
+    run_step(client, run, "device-poll")
 
     assert pending.outcome == "pending"
     assert pending.exchanges[0].json_body()["error"] == "authorization_pending"
     assert "Poll now" in page
     assert 'hx-trigger="submit, load delay:5s"' in page
+    # Asked again within the interval: answered at once, nothing sent, and when it may go.
+    assert too_soon.outcome == "pending"
+    assert too_soon.headline.startswith("Not sent: the device keeps to its 5-second interval")
+    assert too_soon.poll_after in {4, 5}
+    assert len(too_soon.exchanges) == 1
     assert run.values["user_code"] in page
     polled = result(run, "device-poll")
     assert polled.outcome == "ok", polled.headline

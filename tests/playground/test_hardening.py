@@ -345,7 +345,7 @@ def test_i9_control_characters_from_a_server_never_leave_a_curl_comment(client, 
 
 
 @pytest.mark.parametrize("name_id", ["\ufffe", "ada\uffff@handshake.example", "\ufdd0"])
-def test_i3_a_nameid_xml_cannot_hold_is_a_form_error(client, org, name_id):
+def test_a_nameid_no_xml_can_hold_is_a_form_error(client, org, name_id):
     run = at_token_step(client, "saml-bearer")
 
     response = client.post(

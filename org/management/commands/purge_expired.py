@@ -10,7 +10,8 @@ from org.purge import BATCH_SIZE, purge_expired
 class Command(BaseCommand):
     help = (
         "Delete expired codes, tokens, device authorizations, spent assertion ids and "
-        "throttle counters, in short transactions. Safe to run at any time, e.g. hourly from cron."
+        "throttle counters, practice apps past their retention and the playground's old runs "
+        "and servers, in short transactions. Safe to run at any time, e.g. hourly from cron."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
