@@ -176,7 +176,8 @@ def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) 
             lines.append("")
             lines += [
                 f'* Answering "{what_if.answer}" to "{what_if.question.prompt}" would make '
-                f"{what_if.winner.name} win."
+                f"{what_if.winner.name} "
+                + ("win." if what_if.verdict == "clear" else "lead, though not clearly.")
                 for what_if in result.what_ifs
             ]
             lines.append("")
@@ -267,11 +268,21 @@ def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]
                     for option in result.options
                 ],
                 "what_ifs": [
-                    {"question": w.question.id, "answer": w.answer, "winner": w.winner.id}
+                    {
+                        "question": w.question.id,
+                        "answer": w.answer,
+                        "winner": w.winner.id,
+                        "verdict": w.verdict,
+                    }
                     for w in result.what_ifs
                 ],
                 "skipped_would_change": [
-                    {"question": w.question.id, "answer": w.answer, "winner": w.winner.id}
+                    {
+                        "question": w.question.id,
+                        "answer": w.answer,
+                        "winner": w.winner.id,
+                        "verdict": w.verdict,
+                    }
                     for w in result.skipped_changes
                 ],
                 "warnings": [_alert_data(fired) for fired in result.warnings],

@@ -85,8 +85,9 @@ class GradedOption:
 class WhatIf:
     question: Question
     answer: str  # the other answer, in words
-    winner: Choice
+    winner: Choice  # the option that would lead
     query: str  # the permalink with that answer instead
+    verdict: Verdict  # "clear" when it would win outright, not merely lead a tie
 
 
 @dataclass(frozen=True)
@@ -247,13 +248,15 @@ def _ranked(decision: Decision, tally: Tally) -> list[Choice]:
 
 def _winner_if(
     decision: Decision, tally: Tally, answers: Answers, question: Question, value: str | int
-) -> Choice:
-    """The winner had `question` been answered `value`, re-scoring only the rules it touches."""
+) -> tuple[Choice, Verdict]:
+    """The leader, and the verdict, had `question` been answered `value`, re-scoring only the
+    rules it touches."""
     changed = answers.with_answer(question.id, value)
     trial: Tally = {option: entry.copy() for option, entry in tally.items()}
     for rule in _RULES_BY_QUESTION[(decision.id, question.id)]:
         _apply(trial, rule, int(rule.holds(changed)) - int(rule.holds(answers)))
-    return _ranked(decision, trial)[0]
+    ranked = _ranked(decision, trial)
+    return ranked[0], _verdict(ranked, trial)
 
 
 def _alternatives(question: Question, answers: Answers) -> list[tuple[str | int, str]]:
@@ -362,9 +365,11 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
                 answer=label,
                 winner=winner,
                 query=answers.query_with(question.id, value),
+                verdict=verdict,
             )
             for value, label in _alternatives(question, answers)
-            if (winner := _winner_if(decision, tally, answers, question, value)) != ranked[0]
+            for winner, verdict in (_winner_if(decision, tally, answers, question, value),)
+            if winner != ranked[0]
         ]
         if answers.is_answered(question.id):
             what_ifs.extend(flips)

@@ -350,3 +350,17 @@ def test_data_leaving_salesforce_is_never_said_to_be_written_loaded_or_pushed_in
         any(word in text for text in texts(arriving.decision("pattern"), "remote-call-in"))
         for word in inward
     )
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, {"person": "yes"}, {"initiator": "salesforce"}, {"system-count": "4", "transform": "no"}],
+)
+def test_a_what_if_says_win_only_when_that_answer_gives_a_clear_winner(answers):
+    recommendation = recommend(parse_answers(answers))
+
+    for result in recommendation.decisions:
+        for what_if in (*result.what_ifs, *result.skipped_changes):
+            flipped = recommend(parse_permalink(what_if.query)).decision(result.decision.id)
+            assert flipped.best.choice == what_if.winner
+            assert flipped.verdict == what_if.verdict
