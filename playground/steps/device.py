@@ -70,7 +70,8 @@ def device_authorization_step(
         if problem := _unusable_seconds(body, exchange):
             return problem
         interval = body.get("interval")
-        interval = interval if _is_number(interval) and interval > 0 else None
+        # Whole seconds: a fraction rounds up, so the device never asks early.
+        interval = math.ceil(interval) if _is_number(interval) and interval > 0 else None
         expires_in = body.get("expires_in")
         expires_at = time.time() + (expires_in if _is_number(expires_in) else 600)
         offered = (str(body.get("verification_uri_complete") or ""), str(body["verification_uri"]))
