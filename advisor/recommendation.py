@@ -365,11 +365,12 @@ def _decide(decision: Decision, answers: Answers) -> DecisionResult:
                 answer=label,
                 winner=winner,
                 query=answers.query_with(question.id, value),
-                verdict=verdict,
+                verdict=then,
             )
             for value, label in _alternatives(question, answers)
-            for winner, verdict in (_winner_if(decision, tally, answers, question, value),)
-            if winner != ranked[0]
+            for winner, then in (_winner_if(decision, tally, answers, question, value),)
+            # A flip changes the leader, or settles a tie or a no-winner in the leader's favour.
+            if winner != ranked[0] or (then == "clear" and verdict != "clear")
         ]
         if answers.is_answered(question.id):
             what_ifs.extend(flips)

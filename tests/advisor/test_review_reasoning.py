@@ -364,3 +364,16 @@ def test_a_what_if_says_win_only_when_that_answer_gives_a_clear_winner(answers):
             flipped = recommend(parse_permalink(what_if.query)).decision(result.decision.id)
             assert flipped.best.choice == what_if.winner
             assert flipped.verdict == what_if.verdict
+
+
+def test_on_a_tie_the_skipped_questions_that_would_settle_it_are_listed():
+    tied = advise().decision("flow")
+
+    settling = {(w.question.id, w.answer, w.winner.id, w.verdict) for w in tied.skipped_changes}
+    assert (
+        "client",
+        "Only in the browser (single-page app)",
+        "web-server-pkce",
+        "clear",
+    ) in settling
+    assert ("person", "No, it runs unattended", "jwt-bearer", "clear") in settling

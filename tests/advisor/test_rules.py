@@ -189,7 +189,7 @@ def test_each_what_if_really_produces_the_winner_it_announces():
         for what_if in (*result.what_ifs, *result.skipped_changes):
             flipped = recommend(parse_permalink(what_if.query)).decision(result.decision.id)
             assert flipped.best.choice == what_if.winner
-            assert what_if.winner != result.best.choice
+            assert what_if.winner != result.best.choice or result.verdict != "clear"
 
 
 def test_skipped_questions_say_what_answering_them_would_change():
