@@ -54,6 +54,19 @@ def system_names(recommendation: Recommendation) -> tuple[str, ...]:
     return tuple(names)
 
 
+# Who makes the call is drawn by the arrows; where the data goes is said in words beside them.
+_DATA_WAYS = {
+    "into-salesforce": "data into Salesforce",
+    "out-of-salesforce": "data out of Salesforce",
+    "both-ways": "data both ways",
+}
+
+
+def _data_way(recommendation: Recommendation, separator: str) -> str:
+    way = _DATA_WAYS.get(str(recommendation.answers.value("data-direction")))
+    return f"{separator}{way}" if way else ""
+
+
 def _transport(recommendation: Recommendation) -> str:
     return "mutual TLS" if recommendation.best("transport").id == "mtls" else "TLS"
 
@@ -63,7 +76,7 @@ def describe(recommendation: Recommendation) -> tuple[Link, ...]:
     names = system_names(recommendation)
     flow = recommendation.best("flow")
     transport = _transport(recommendation)
-    to_salesforce = f"{flow.name} over {transport}"
+    to_salesforce = f"{flow.name} over {transport}" + _data_way(recommendation, ", ")
     links: list[Link] = []
     if flow.id in PERSON_FLOWS:
         links.append(Link("Person", names[0], "uses the app and approves access"))
@@ -133,7 +146,7 @@ def build_graph(recommendation: Recommendation) -> graphviz.Digraph:
         system_ids.append("system-more")
         graph.node("system-more", f"{len(names) - len(drawn)} more systems", style="rounded,dashed")
 
-    to_salesforce = f"{flow.name}\\n{transport}"
+    to_salesforce = f"{flow.name}\\n{transport}" + _data_way(recommendation, "\\n")
     if topology == "middleware":
         graph.node("middleware", "Middleware\\n(ESB)", fillcolor="#fdf0d9", color="#8a5300")
         for node_id in system_ids:

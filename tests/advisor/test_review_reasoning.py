@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.budgets import ALLOCATIONS
+from advisor.diagrams import build_graph, describe
 from advisor.questions import NAMES_QUESTION, QUESTIONS, parse_answers, parse_permalink
 from advisor.recommendation import recommend
 from advisor.rules.alerts import CROSS_CHECKS, WARNINGS
@@ -377,3 +378,11 @@ def test_on_a_tie_the_skipped_questions_that_would_settle_it_are_listed():
         "clear",
     ) in settling
     assert ("person", "No, it runs unattended", "jwt-bearer", "clear") in settling
+
+
+def test_the_diagram_says_where_the_data_goes_beside_who_makes_the_call():
+    pull = advise(initiator="external", data_direction="out-of-salesforce", person="no")
+
+    assert describe(pull)[0].label == "JWT bearer flow over TLS, data out of Salesforce"
+    assert "data out of Salesforce" in build_graph(pull).source
+    assert "data" not in describe(advise(initiator="external", person="no"))[0].label
