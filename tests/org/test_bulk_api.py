@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -365,3 +367,33 @@ def test_results_before_the_query_ran_and_bad_locators_are_refused(rest):
 
     assert early.json()[0]["errorCode"] == "INVALIDJOBSTATE"
     assert [r.status_code for r in bad] == [400, 400, 400]
+
+
+def _closed_job(rest, data: str) -> str:
+    info = _open(rest)
+    rest.send("PUT", f"/jobs/ingest/{info['id']}/batches", raw=data, content_type=CSV)
+    rest.patch(f"/jobs/ingest/{info['id']}", {"state": "UploadComplete"})
+    return info["id"]
+
+
+def test_a_job_is_claimed_by_one_process_at_a_time(rest):
+    _closed_job(rest, "Name\nOnly once\n")
+
+    first = processing._claim()
+    second = processing._claim()
+
+    assert first is not None
+    assert second is None
+
+
+def test_a_lease_left_by_a_dead_process_is_taken_over_where_it_stopped(rest):
+    job_id = _closed_job(rest, "Name\n" + "".join(f"Resumed {n}\n" for n in range(2300)))
+    processing.process_next()  # 2000 rows done
+    stale = timezone.now() - timedelta(seconds=1)
+    BulkJob.objects.filter(job_id=job_id).update(lease_until=stale, lease_holder="dead")
+
+    processing.process_all()
+
+    job = BulkJob.objects.get(job_id=job_id)
+    assert (job.state, job.rows_done) == ("JobComplete", 2300)
+    assert Record.objects.filter(fields__Name__startswith="Resumed ").count() == 2300
