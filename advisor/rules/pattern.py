@@ -31,8 +31,9 @@ PATTERN_RULES: tuple[Rule, ...] = (
         ),
         note(
             "batch-sync",
-            "Efficient for big volumes; data is only as fresh as the last run. Plan for partial "
-            "failures: find the records that failed, retry them, and roll back or compensate.",
+            "Efficient for big volumes; data is only as fresh as the last run. Built with Data "
+            "Loader, Batch Apex, Bulk API 2.0 or an ETL tool. Plan for partial failures: find "
+            "the records that failed, retry them, and roll back or compensate.",
         ),
         note(
             "remote-call-in",

@@ -386,3 +386,26 @@ def test_the_diagram_says_where_the_data_goes_beside_who_makes_the_call():
     assert describe(pull)[0].label == "JWT bearer flow over TLS, data out of Salesforce"
     assert "data out of Salesforce" in build_graph(pull).source
     assert "data" not in describe(advise(initiator="external", person="no"))[0].label
+
+
+@pytest.mark.parametrize(
+    ("decision", "option_id", "terms"),
+    [
+        ("pattern", "fire-and-forget", ("Outbound Messages", "@future", "Queueable")),
+        ("pattern", "batch-sync", ("Data Loader", "Batch Apex", "roll back")),
+        ("pattern", "remote-call-in", ("REST", "SOAP", "Composite", "GraphQL")),
+        ("events", "cdc", ("only the fields that changed", "field-level security")),
+        ("events", "platform-events", ("inside Salesforce",)),
+        (
+            "topology",
+            "middleware",
+            ("IBM App Connect", "TIBCO", "Azure Integration Services", "EventBridge"),
+        ),
+    ],
+)
+def test_the_seed_notes_mechanisms_and_platforms_appear_in_the_general_guidance(
+    decision, option_id, terms
+):
+    general = " ".join(texts(advise().decision(decision), option_id))
+
+    assert all(term in general for term in terms)
