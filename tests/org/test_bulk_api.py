@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from org.bulk import csv_text, jobs, processing
-from org.bulk.models import BulkJob
+from org.bulk.models import BulkChunk, BulkJob
 from org.models import Record
+from org.purge import purge_expired
 from tests.org.rest_client import rest_for
 
 CSV = "text/csv"
@@ -397,3 +398,16 @@ def test_a_lease_left_by_a_dead_process_is_taken_over_where_it_stopped(rest):
     job = BulkJob.objects.get(job_id=job_id)
     assert (job.state, job.rows_done) == ("JobComplete", 2300)
     assert Record.objects.filter(fields__Name__startswith="Resumed ").count() == 2300
+
+
+def test_purge_expired_removes_jobs_a_week_after_their_last_change(rest):
+    old = _load(rest, "Name\nOld job\n")["id"]
+    recent = _load(rest, "Name\nRecent job\n")["id"]
+    BulkJob.objects.filter(job_id=old).update(modified_at=timezone.now() - timedelta(days=8))
+
+    purged = {p.artefact: p for p in purge_expired()}
+
+    assert purged["Bulk API jobs"].rows == 1
+    assert rest.get(f"/jobs/ingest/{old}").status_code == 404
+    assert rest.get(f"/jobs/ingest/{recent}").status_code == 200
+    assert not BulkChunk.objects.filter(job__job_id=old).exists()
