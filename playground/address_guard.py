@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpcore
@@ -14,14 +16,31 @@ class RefusedAddress(httpcore.ConnectError):
     """The target resolves to an address the playground must not reach; nothing was sent."""
 
 
-def checked_addresses(host: str, port: int) -> tuple[tuple[str, ...], str]:
+def _resolve(host: str, port: int, timeout: float | None) -> list[Any]:
+    """getaddrinfo, waited for at most `timeout` seconds: the system resolver takes no
+    deadline, and a name server that never answers would hold the request for its retries."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        lookup = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        return lookup.result(timeout)
+    finally:
+        pool.shutdown(wait=False)  # a lookup still running ends on its own, unwaited for
+
+
+def checked_addresses(
+    host: str, port: int, *, timeout: float | None = None
+) -> tuple[tuple[str, ...], str]:
     """The addresses `host` resolves to, and why they must not be contacted (empty: they may).
 
     Every address counts: a name that resolves to one public and one private address could
     send the connection to either (RFC 9700 §4.16 warns of exactly this server-side fetching).
     """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _resolve(host, port, timeout)
+    except TimeoutError:
+        return (), f"{host} did not resolve within the time limit."
     except (OSError, UnicodeError) as problem:
         return (), f"{host} does not resolve ({problem})."
     found = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -87,11 +106,14 @@ class PublicOnlyBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses, problem = checked_addresses(host, port)
+        started = time.monotonic()
+        addresses, problem = checked_addresses(host, port, timeout=timeout)
         if problem or not addresses:
             raise RefusedAddress(problem or f"{host} has no address.")
+        # The lookup spent part of the time the connection was given.
+        left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
         # Connect to an address that was just checked, never to a fresh lookup of the name.
-        return self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+        return self._inner.connect_tcp(addresses[0], port, left, local_address, socket_options)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

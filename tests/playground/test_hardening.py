@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import socket
 import threading
 import time
 import tracemalloc
@@ -191,6 +192,23 @@ def test_i4_a_server_trickling_a_byte_at_a_time_is_cut_off_at_the_deadline(loopb
 
     assert exchange.status == 0
     assert exchange.error.startswith("Timed out")
+
+
+def test_i4_a_name_server_that_never_answers_is_cut_off_at_the_deadline(monkeypatch):
+    answered = threading.Event()
+
+    def stuck(*args, **kwargs):
+        answered.wait(30)  # a resolver retrying a silent name server
+        raise OSError("gave up")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    try:
+        exchange = HttpxTransport(timeout=0.5).send(OutgoingRequest.get("https://slow.example/"))
+    finally:
+        answered.set()
+
+    assert exchange.status == 0
+    assert exchange.error == "Not sent: slow.example did not resolve within the time limit."
 
 
 def _gzip_bomb(*, megabytes: int) -> bytes:
