@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,3 +40,29 @@ def test_i7_signing_in_with_any_start_url_never_leaves_the_allowed_pages(client,
     assert response.status_code == 303
     location = response["Location"]
     assert location == "/login/" or location.partition("?")[0] in TARGETS
+
+
+CHARSET_NAMES = st.sampled_from(
+    ["latin-1", "utf-16", "utf-32", "cp1252", "us-ascii", "UTF8", "utf_8", "koi8-r", "nope"]
+) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=20)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    charset=CHARSET_NAMES,
+    path=st.sampled_from(["/services/oauth2/token", "/login/", "/setup/", "/playground/inspect/"]),
+    body=st.binary(max_size=200),
+)
+def test_i2_any_declared_charset_and_body_is_answered_below_500(org, charset, path, body):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "k" * 32
+
+    # generic() sends the bytes as they are; post() would encode them to the charset first.
+    response = client.generic(
+        "POST", path, body, content_type=f"application/x-www-form-urlencoded; charset={charset}"
+    )
+
+    assert response.status_code < 500
