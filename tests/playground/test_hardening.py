@@ -136,6 +136,21 @@ def test_i3_a_time_claim_of_400_digits_is_described_not_a_500(client, claim):
     assert "not a time: out of range" in response.content.decode()
 
 
+def test_i3_an_id_token_from_a_provider_with_a_400_digit_exp_is_shown_not_a_500(client, org):
+    run, _ = _device_answer(
+        client, f'{{{DEVICE_CODES}, "verification_uri": "https://idp.example/device"}}'
+    )
+    id_token = _unsigned(f'{{"sub": "ada", "exp": 1{"0" * 400}, "iat": 1{"0" * 400}}}')
+    tokens = json.dumps({"access_token": "at-1", "token_type": "Bearer", "id_token": id_token})
+
+    perform_step(run, "device-poll", transport=Canned(tokens))
+    page = client.get(reverse("playground:run_detail", args=[run.id]))
+
+    assert result(run, "device-poll").outcome == "ok"
+    assert page.status_code == 200
+    assert "not a time: out of range" in page.content.decode()
+
+
 # I4: one deadline per exchange, and a cap while decompressing ----------------------------
 
 
