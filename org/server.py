@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from authlib.common.encoding import json_dumps
@@ -28,6 +28,7 @@ from org.client_authentication import (
     DEVICE_AUTHORIZATION,
     INTROSPECTION,
     REVOCATION,
+    TOKEN,
     authenticate_client,
 )
 from org.connected_apps import DEVICE_CODE
@@ -207,23 +208,31 @@ class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     def query_client(self, client_id: object) -> ConnectedApp | None:
         return self.find_client(client_id)
 
-    def find_client(self, client_id: object, *, lock_key: str = "") -> ConnectedApp | None:
+    def find_client(
+        self, client_id: object, *, lock_key: str = "", with_run_as: bool = False
+    ) -> ConnectedApp | None:
         """The app with this consumer key, read fresh; with a throttle's `lock_key`, it also
-        carries that key's lock-out (throttles.annotated_lock_end): one query for both."""
+        carries that key's lock-out (throttles.annotated_lock_end): one query for both.
+        `with_run_as` joins the run-as user in, for the one grant that acts as it."""
         if not isinstance(client_id, str) or not client_id:
             return None
         if len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
             return None
-        rows = ConnectedApp.objects.select_related("org", "run_as__user", "run_as__org").filter(
-            client_id=client_id
-        )
+        related = ("org", "run_as__user", "run_as__org") if with_run_as else ("org",)
+        rows = ConnectedApp.objects.select_related(*related).filter(client_id=client_id)
         if lock_key:
             rows = throttles.with_lock_end(rows, lock_key, now=timezone.now())
         # client_id is unique: at most one row, so no ORDER BY for .first() to compile.
         return next(iter(rows[:1]), None)
 
     def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
-        return authenticate_client(request, endpoint=endpoint, find_app=self.find_client)
+        # Only client credentials acts as the app's run-as user; other requests skip the join.
+        acts_as_run_as = (
+            endpoint == TOKEN
+            and request.form.get("grant_type") == ClientCredentialsGrant.GRANT_TYPE
+        )
+        find_app = partial(self.find_client, with_run_as=acts_as_run_as)
+        return authenticate_client(request, endpoint=endpoint, find_app=find_app)
 
     def create_oauth2_request(self, request: Any) -> OrgRequest:
         if isinstance(request, OrgRequest):
