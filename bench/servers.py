@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,25 +86,70 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int = 2) -> Iterator[str]:
-    """Serve the site with gunicorn on 127.0.0.1:port; yields its URL."""
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def _gunicorn(app: str, *options: str) -> Callable[[int, int], list[str]]:
+    def command(port: int, workers: int) -> list[str]:
+        return [
+            _bin("gunicorn"),
+            app,
             f"--workers={workers}",
+            *options,
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+        ]
+
+    return command
+
+
+def _granian(interface: str, app: str) -> Callable[[int, int], list[str]]:
+    def command(port: int, workers: int) -> list[str]:
+        return [
+            _bin("granian"),
+            f"--interface={interface}",
+            f"--workers={workers}",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            "--log-level=warning",
+            "--no-ws",
+            app,
+        ]
+
+    return command
+
+
+# The servers bench/serving.py compares, by name: each is a command for (port, workers).
+SERVERS: dict[str, Callable[[int, int], list[str]]] = {
+    "gunicorn sync": _gunicorn("config.wsgi"),
+    "gunicorn gthread": _gunicorn("config.wsgi", "--worker-class=gthread", "--threads=4"),
+    "gunicorn + uvicorn (ASGI)": _gunicorn(
+        "config.asgi", "--worker-class=uvicorn_worker.UvicornWorker"
+    ),
+    "granian WSGI": _granian("wsgi", "config.wsgi:application"),
+    "granian ASGI": _granian("asgi", "config.asgi:application"),
+}
+
+
+@contextmanager
+def serve(
+    env: dict[str, str], *, port: int, workers: int = 2, server: str = "gunicorn sync"
+) -> Iterator[str]:
+    """Serve the site on 127.0.0.1:port with one of SERVERS; yields its URL."""
+    process = subprocess.Popen(SERVERS[server](port, workers), cwd=ROOT, env=env)
     try:
         wait_until_listening(port, process)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, port: int, workers: int = 2) -> Iterator[str]:
+    """Serve the site with gunicorn's sync workers on 127.0.0.1:port; yields its URL."""
+    with serve(env, port=port, workers=workers, server="gunicorn sync") as url:
+        yield url
 
 
 @contextmanager

@@ -23,6 +23,34 @@ from bench.servers import free_port, gunicorn, manage, sqlite_site_env  # noqa: 
 USERS = 8
 REQUESTS_PER_USER = 150
 WORKERS = 2
+FORM = "application/x-www-form-urlencoded"
+
+
+def client_credentials_request(env: dict[str, str]) -> Request:
+    """A token request for a new client-credentials app on the site `env` describes."""
+    credentials = json.loads(
+        manage(
+            env,
+            "create_connected_app",
+            "--json",
+            "--name",
+            "Token bench",
+            "--grant",
+            "client_credentials",
+            "--scope",
+            "api",
+            "--run-as",
+            "ada@handshake.example",
+        )
+    )
+    body = urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_id": credentials["client_id"],
+            "client_secret": credentials["client_secret"],
+        }
+    ).encode()
+    return ("POST", "/services/oauth2/token", body, {"Content-Type": FORM})
 
 
 def main() -> None:
@@ -33,32 +61,10 @@ def main() -> None:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with sqlite_site_env(base_url) as env:
-        credentials = json.loads(
-            manage(
-                env,
-                "create_connected_app",
-                "--json",
-                "--name",
-                "Token bench",
-                "--grant",
-                "client_credentials",
-                "--scope",
-                "api",
-                "--run-as",
-                "ada@handshake.example",
-            )
-        )
-        token_body = urlencode(
-            {
-                "grant_type": "client_credentials",
-                "client_id": credentials["client_id"],
-                "client_secret": credentials["client_secret"],
-            }
-        ).encode()
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        request = client_credentials_request(env)
 
         def token(_: int) -> Request:
-            return ("POST", "/services/oauth2/token", token_body, form)
+            return request
 
         def baseline(_: int) -> Request:
             return ("GET", "/baseline/", None, {})

@@ -1,0 +1,143 @@
+"""Server time of the token endpoint's hot path and a sign-in's password check, in process,
+against the bare baseline view; `--profile` adds where a token request spends its time.
+
+Django's test client through the full middleware stack, production settings (DEBUG off,
+the production password hashers) on a throwaway SQLite database; no network, no server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROUNDS = 1000
+WARM_UP = 100
+FORM = "application/x-www-form-urlencoded"
+DEMO_USER, DEMO_PASSWORD = "ada@handshake.example", "handshake-demo"
+
+
+def _measure(call: Callable[[], object], rounds: int) -> list[float]:
+    for _ in range(min(WARM_UP, rounds)):
+        call()
+    timings = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def _line(label: str, timings: list[float], baseline: float) -> str:
+    ordered = sorted(timings)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, round(len(ordered) * 0.99))]
+    return (
+        f"{label:<40} p50 {p50:8.3f} ms   p99 {p99:8.3f} ms   "
+        f"{p50 / baseline:7.1f}× baseline   (n={len(ordered)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--profile", action="store_true")
+    options = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="handshake-hot-path-")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="loopback-only-secret-key-" + "h" * 40,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        HANDSHAKE_SQLITE_PATH=str(Path(tmp) / "site.sqlite3"),
+        HANDSHAKE_BASE_URL="http://127.0.0.1:8790",
+    )
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.core.management import call_command
+    from django.test import Client
+
+    from org.connected_apps import create_connected_app
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_org", verbosity=0)
+    app = create_connected_app(
+        name="Hot path", grants=["client_credentials"], scopes=["api"], run_as=DEMO_USER
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    token_form = urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        }
+    )
+
+    def token() -> str:
+        response = client.post("/services/oauth2/token", token_form, content_type=FORM)
+        assert response.status_code == 200, response.content
+        return str(response.json()["access_token"])
+
+    access = token()
+    bearer = {"Authorization": f"Bearer {access}"}
+    introspect_form = urlencode(
+        {"token": access, "client_id": app.client_id, "client_secret": app.client_secret}
+    )
+    user = get_user_model().objects.get(username=DEMO_USER)
+    pbkdf2 = make_password(DEMO_PASSWORD, hasher="pbkdf2_sha256")
+    print(f"Python {platform.python_version()} on {platform.machine()}, in-process test client")
+    print(f"stored password hash: {user.password.split('$')[0]} {user.password.split('$')[2]}\n")
+
+    rounds = options.rounds
+    baseline = _measure(lambda: client.get("/baseline/"), rounds)
+    reference = statistics.median(baseline)
+    figures = [
+        ("baseline view (/baseline/)", baseline),
+        ("client_credentials token", _measure(token, rounds)),
+        (
+            "introspect",
+            _measure(
+                lambda: client.post(
+                    "/services/oauth2/introspect", introspect_form, content_type=FORM
+                ),
+                rounds,
+            ),
+        ),
+        (
+            "userinfo",
+            _measure(lambda: client.get("/services/oauth2/userinfo", headers=bearer), rounds),
+        ),
+        (
+            "password check, stored hash",
+            _measure(lambda: check_password(DEMO_PASSWORD, user.password), 30),
+        ),
+        (
+            "password check, PBKDF2 (before)",
+            _measure(lambda: check_password(DEMO_PASSWORD, pbkdf2), 5),
+        ),
+    ]
+    for label, timings in figures:
+        print(_line(label, timings, reference))
+    if options.profile:
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [token() for _ in range(300)])
+        print("\nclient_credentials token, 300 requests, by cumulative time:")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(r"org/|authlib/", 25)
+
+
+if __name__ == "__main__":
+    main()
