@@ -411,3 +411,28 @@ def test_purge_expired_removes_jobs_a_week_after_their_last_change(rest):
     assert rest.get(f"/jobs/ingest/{old}").status_code == 404
     assert rest.get(f"/jobs/ingest/{recent}").status_code == 200
     assert not BulkChunk.objects.filter(job__job_id=old).exists()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_FIELDS = st.sampled_from(
+    ["object", "operation", "lineEnding", "columnDelimiter", "contentType", "externalIdFieldName",
+     "query"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.dictionaries(_FIELDS, _JSON, max_size=6), kind=st.sampled_from(["ingest", "query"]))
+def test_any_job_description_gets_a_job_or_a_salesforce_error_never_a_500(rest, body, kind):
+    response = rest.post(f"/jobs/{kind}/", body)
+
+    assert response.status_code in {200, 400}, response.content
+    if response.status_code == 400:
+        assert {"errorCode", "message"} <= set(response.json()[0])
