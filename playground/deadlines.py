@@ -86,13 +86,19 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def transport_within(seconds: float, backend: httpcore.NetworkBackend) -> httpx.HTTPTransport:
+def transport_within(
+    seconds: float,
+    backend: httpcore.NetworkBackend,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.HTTPTransport:
     """An httpx transport whose connections, made through `backend`, all end `seconds` from
-    now. Make one per exchange: its clock starts when it is made."""
+    now. Make one per exchange: its clock starts when it is made. `ssl_context` replaces the
+    default trust (a private CA, a client certificate for mutual TLS)."""
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx's own pool, given a network backend that keeps the deadline.
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
         network_backend=_DeadlineBackend(backend, _Clock(seconds)),
     )
     return transport

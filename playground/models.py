@@ -72,6 +72,10 @@ class TlsLabRun(models.Model):
     owner = models.CharField(max_length=64, db_index=True)  # the browser session's visitor id
     # [Transcript as JSON], in the order the server performed them (playground/labs/tls).
     handshakes = models.JSONField(default=list)
+    # The practice app whose registered client certificate the lab's last step presents.
+    client_id = models.CharField(max_length=100, blank=True)
+    # [BoundTokenAttempt as JSON]: certificate-bound tokens from the org, used or stolen.
+    token_attempts = models.JSONField(default=list)
     version = models.PositiveIntegerField(default=0)  # bumped on every handshake stored
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -32,9 +32,16 @@ urlpatterns = [
     path("tls/", tls_lab.tls_lab, name="tls_lab"),
     path("tls/runs/", tls_lab.start_tls_lab, name="start_tls_lab"),
     path("tls/runs/<slug:run_id>/", tls_lab.tls_lab_run, name="tls_lab_run"),
+    # Before the handshake faults' pattern, which would otherwise take this path.
+    path(
+        "tls/runs/<slug:run_id>/faults/stolen-token/",
+        tls_lab.steal_tls_token,
+        name="steal_tls_token",
+    ),
     path(
         "tls/runs/<slug:run_id>/faults/<slug:fault>/",
         tls_lab.break_tls_lab,
         name="break_tls_lab",
     ),
+    path("tls/runs/<slug:run_id>/bound-token/", tls_lab.bound_tls_token, name="bound_tls_token"),
 ]

@@ -228,7 +228,7 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.minimum_version = ssl.TLSVersion.TLSv1_2  # RFC 8996: TLS 1.0 and 1.1 are gone
     server.num_tickets = 0  # one handshake, nothing to resume
-    _load_identity(server, setup.server)
+    load_identity(server, setup.server)
     if setup.ask_for_client_certificate:
         server.verify_mode = ssl.CERT_REQUIRED
         for authority in setup.server_trusts:
@@ -237,7 +237,7 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     for authority in setup.client_trusts:
         client.load_verify_locations(cadata=authority.certificate_pem)
     if setup.client is not None:
-        _load_identity(client, setup.client)
+        load_identity(client, setup.client)
     if setup.client_only_version is not None:
         with warnings.catch_warnings():
             # Offering a deprecated version is the point of this scenario (RFC 8996).
@@ -248,7 +248,7 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     return client, server
 
 
-def _load_identity(context: ssl.SSLContext, identity: certificates.IssuedCertificate) -> None:
+def load_identity(context: ssl.SSLContext, identity: certificates.IssuedCertificate) -> None:
     # ssl reads a certificate and key only from files: write them where only we can read,
     # load them, and remove them at once.
     with tempfile.TemporaryDirectory(prefix="handshake-lab-") as directory:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from django.db.models import F
 from django.utils import timezone
 
-from playground.labs.tls import cast
+from playground.labs.tls import bound_token, cast
 from playground.labs.tls.handshake import perform
 from playground.labs.tls.scenarios import HANDSHAKES, SCENARIOS, Scenario
 from playground.labs.tls.transcript import Transcript
@@ -20,6 +20,7 @@ from playground.run_store import dump, load
 
 # Enough for every fault several times over; the oldest go first.
 MAX_HANDSHAKES_KEPT = 40
+MAX_TOKEN_ATTEMPTS_KEPT = 10
 RECENT_RUNS = 5
 
 
@@ -41,6 +42,22 @@ def break_run(run: TlsLabRun, scenario: Scenario) -> tuple[TlsLabRun, bool]:
         handshakes=kept, version=F("version") + 1, updated=timezone.now()
     )
     return TlsLabRun.objects.get(pk=run.pk), bool(updated)
+
+
+def try_bound_token(run: TlsLabRun, *, stolen: bool) -> tuple[TlsLabRun, bool]:
+    """The run after asking the org for a bound token and using it (with its certificate, or
+    stolen without it); False if another tab wrote first."""
+    client_id, result = bound_token.attempt(run.client_id, owner=run.owner, stolen=stolen)
+    kept = [*run.token_attempts, dump(result)][-MAX_TOKEN_ATTEMPTS_KEPT:]
+    updated = TlsLabRun.objects.filter(pk=run.pk, version=run.version).update(
+        client_id=client_id, token_attempts=kept, version=F("version") + 1, updated=timezone.now()
+    )
+    return TlsLabRun.objects.get(pk=run.pk), bool(updated)
+
+
+def token_attempts(run: TlsLabRun) -> list[bound_token.BoundTokenAttempt]:
+    entries = [entry for entry in run.token_attempts if isinstance(entry, dict)]
+    return [load(bound_token.BoundTokenAttempt, entry) for entry in entries]
 
 
 def owned_run(run_id: str, *, owner: str) -> TlsLabRun | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.labs.tls.lab_store import transcripts
+from playground.labs.tls.bound_token import BoundTokenAttempt
+from playground.labs.tls.lab_store import token_attempts, transcripts
 from playground.labs.tls.scenarios import FAULTS, HANDSHAKES, Scenario
 from playground.labs.tls.transcript import Transcript
 from playground.models import TlsLabRun
@@ -21,6 +22,8 @@ class Shown:
 class LabPage:
     handshakes: tuple[Shown, ...]
     faults: tuple[Shown, ...]
+    bound_token: BoundTokenAttempt | None  # the latest of each, None until tried
+    stolen_token: BoundTokenAttempt | None
 
 
 def lab_page(run: TlsLabRun) -> LabPage:
@@ -33,7 +36,10 @@ def lab_page(run: TlsLabRun) -> LabPage:
     def shown(scenario: Scenario) -> Shown:
         return Shown(scenario, latest.get(scenario.slug), tries.get(scenario.slug, 0))
 
+    attempts = {attempt.kind: attempt for attempt in token_attempts(run)}
     return LabPage(
         handshakes=tuple(shown(scenario) for scenario in HANDSHAKES),
         faults=tuple(shown(scenario) for scenario in FAULTS),
+        bound_token=attempts.get("bound-token"),
+        stolen_token=attempts.get("stolen-token"),
     )

@@ -52,6 +52,24 @@ def break_tls_lab(request: HttpRequest, run_id: str, fault: str) -> HttpResponse
     if scenario is None or scenario not in FAULTS:
         raise Http404("No such fault.")
     _, stored = lab_store.break_run(run, scenario)
+    return _back_to(request, run, f"fault-{fault}", stored=stored)
+
+
+@require_POST
+def bound_tls_token(request: HttpRequest, run_id: str) -> HttpResponse:
+    run = _owned_run(request, run_id)
+    _, stored = lab_store.try_bound_token(run, stolen=False)
+    return _back_to(request, run, "bound-token", stored=stored)
+
+
+@require_POST
+def steal_tls_token(request: HttpRequest, run_id: str) -> HttpResponse:
+    run = _owned_run(request, run_id)
+    _, stored = lab_store.try_bound_token(run, stolen=True)
+    return _back_to(request, run, "fault-stolen-token", stored=stored)
+
+
+def _back_to(request: HttpRequest, run: TlsLabRun, anchor: str, *, stored: bool) -> HttpResponse:
     if not stored:
-        messages.warning(request, "Another tab changed this lab run first; try the fault again.")
-    return redirect_to(reverse("playground:tls_lab_run", args=[run.pk]) + f"#fault-{fault}")
+        messages.warning(request, "Another tab changed this lab run first; try that again.")
+    return redirect_to(reverse("playground:tls_lab_run", args=[run.pk]) + f"#{anchor}")
