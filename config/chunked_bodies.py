@@ -61,10 +61,8 @@ class ChunkedBodies:
             return self.application(environ, start_response)
         if not environ.get("wsgi.input_terminated"):
             # RFC 9112 §6.3: a server that cannot tell where the body ends may answer 411.
-            start_response(
-                "411 Length Required",
-                [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
-            )
+            # No Connection header: PEP 3333 leaves hop-by-hop headers to the server.
+            start_response("411 Length Required", [("Content-Type", "text/plain; charset=utf-8")])
             return [LENGTH_REQUIRED]
         body, size = spool(environ["wsgi.input"], limit=self.limit)
         environ["wsgi.input"] = body

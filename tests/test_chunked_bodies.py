@@ -7,6 +7,7 @@ import io
 import json
 import urllib.parse
 from collections.abc import Iterator
+from wsgiref.util import is_hop_by_hop
 
 import pytest
 from hypothesis import given
@@ -36,6 +37,8 @@ def _call(app, environ):
     seen = {}
 
     def start_response(status, headers):
+        # PEP 3333: an application sends no hop-by-hop header (wsgiref refuses one).
+        assert not any(is_hop_by_hop(name) for name, _ in headers), headers
         seen["status"] = status
 
     answer = app(environ, start_response)
