@@ -157,6 +157,7 @@ def test_h7_purge_deletes_expired_rows_in_batches_and_keeps_what_live_grants_nee
         "API usage counters: 0 deleted in 0 batches",
         "practice apps: 0 deleted in 0 batches",
         "playground runs: 0 deleted in 0 batches",
+        "handshake lab runs: 0 deleted in 0 batches",
         "external servers: 0 deleted in 0 batches",
         "Bulk API jobs: 0 deleted in 0 batches",
     ]

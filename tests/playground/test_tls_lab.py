@@ -310,3 +310,31 @@ def test_unknown_faults_and_wrong_methods_get_clear_answers(client):
 def test_the_lab_run_lists_on_the_lab_page_for_its_owner(client):
     run_url, _ = start(client)
     assert f'href="{run_url}"' in client.get(reverse("playground:tls_lab")).content.decode()
+
+
+@pytest.mark.django_db
+def test_purge_expired_retires_lab_runs_a_week_after_their_last_handshake(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start(client)
+    start(client)
+    old, recent = TlsLabRun.objects.order_by("created")
+    TlsLabRun.objects.filter(pk=old.pk).update(updated=timezone.now() - timedelta(days=8))
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert "handshake lab runs: 1 deleted in 1 batch" in out.getvalue()
+    assert list(TlsLabRun.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db
+def test_starting_lab_runs_is_counted_with_the_playground_runs(client):
+    from org.creation_limits import RUNS
+
+    for _ in range(RUNS.per_visitor):
+        assert client.post(reverse("playground:start_tls_lab")).status_code == 303
+    refused = client.post(reverse("playground:start_tls_lab"))
+    assert refused.status_code == 429
+    assert TlsLabRun.objects.count() == RUNS.per_visitor

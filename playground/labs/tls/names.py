@@ -45,6 +45,9 @@ SIGNATURE_SCHEMES = {
     0x080B: "rsa_pss_pss_sha512",
     0x0201: "rsa_pkcs1_sha1",
     0x0203: "ecdsa_sha1",
+    # TLS 1.2's SHA-224 pairs (RFC 5246 §7.4.1.4.1), still offered by OpenSSL.
+    0x0301: "rsa_pkcs1_sha224",
+    0x0303: "ecdsa_sha224",
 }
 
 # RFC 8446 §4.2 and the extensions older clients still send.

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from config.http import forms_post_back, redirect_to
+from org.creation_limits import APPS, RUNS, creation_limited
 from org.visitors import visitor_id
 from playground.labs.tls import lab_store
 from playground.labs.tls.report import lab_page
@@ -31,6 +32,7 @@ def tls_lab(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@creation_limited(RUNS)
 def start_tls_lab(request: HttpRequest) -> HttpResponse:
     run = lab_store.start_run(visitor_id(request.session))
     return redirect_to(reverse("playground:tls_lab_run", args=[run.pk]))
@@ -56,6 +58,7 @@ def break_tls_lab(request: HttpRequest, run_id: str, fault: str) -> HttpResponse
 
 
 @require_POST
+@creation_limited(APPS)  # registers a certificate on a practice app, and calls the org
 def bound_tls_token(request: HttpRequest, run_id: str) -> HttpResponse:
     run = _owned_run(request, run_id)
     _, stored = lab_store.try_bound_token(run, stolen=False)
@@ -63,6 +66,7 @@ def bound_tls_token(request: HttpRequest, run_id: str) -> HttpResponse:
 
 
 @require_POST
+@creation_limited(APPS)
 def steal_tls_token(request: HttpRequest, run_id: str) -> HttpResponse:
     run = _owned_run(request, run_id)
     _, stored = lab_store.try_bound_token(run, stolen=True)
