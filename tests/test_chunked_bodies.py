@@ -109,7 +109,7 @@ def test_gzip_then_chunked_is_still_chunked_and_chunked_then_gzip_is_not():
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[tuple[str, dict[str, str]]]:
+def site() -> Iterator[tuple[int, dict[str, str]]]:
     port = free_port()
     with sqlite_site_env(f"http://127.0.0.1:{port}") as env:
         app = json.loads(

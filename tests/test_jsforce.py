@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,26 +30,26 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run_jsforce(env: dict[str, str]) -> dict[str, list[dict]]:
+def _run_jsforce(env: dict[str, str]):
     try:
         finished = subprocess.run(
             ["node", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300
         )
     except subprocess.TimeoutExpired as stopped:
-        raise AssertionError(f"jsforce did not finish in 300 s: {stopped.stdout}") from None
+        raise AssertionError(f"jsforce did not finish in 300 s: {stopped.stdout!r}") from None
     print(finished.stdout)  # pytest shows it when an assertion fails; the report quotes it
     reports = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
     errors = [report for report in reports if report["step"] == "error"]
     assert not errors, (errors, finished.stderr[-3000:])
     assert finished.returncode == 0, finished.stderr[-3000:]
-    by_step: dict[str, list[dict]] = {}
+    by_step: dict[str, list[dict[str, Any]]] = {}
     for report in reports:
         by_step.setdefault(report["step"], []).append(report)
     return by_step
 
 
 @pytest.fixture(scope="module")
-def jsforce_reports(tmp_path_factory) -> dict[str, list[dict]]:
+def jsforce_reports(tmp_path_factory):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     pair = certificates.generate("jsforce interop")

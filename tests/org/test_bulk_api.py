@@ -27,7 +27,7 @@ def rest(oauth):
     return rest_for(oauth)
 
 
-def _rows(text: str) -> list[dict[str, str]]:
+def _rows(text: str):
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
@@ -37,7 +37,7 @@ def _open(rest, **job):
     return response.json()
 
 
-def _load(rest, data: str, **job) -> dict:
+def _load(rest, data: str, **job):
     """Create, upload, close, process: the job's final information."""
     info = _open(rest, **job)
     upload = rest.send("PUT", f"/jobs/ingest/{info['id']}/batches", raw=data, content_type=CSV)
@@ -295,7 +295,7 @@ def test_no_neutralised_cell_starts_a_formula(value):
     assert cell in {value, "'" + value}
 
 
-def _query(rest, soql: str, **job) -> str:
+def _query(rest, soql: str, **job):
     response = rest.post("/jobs/query/", {"operation": "query", "query": soql, **job})
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "UploadComplete"
@@ -370,7 +370,7 @@ def test_results_before_the_query_ran_and_bad_locators_are_refused(rest):
     assert [r.status_code for r in bad] == [400, 400, 400]
 
 
-def _closed_job(rest, data: str) -> str:
+def _closed_job(rest, data: str):
     info = _open(rest)
     rest.send("PUT", f"/jobs/ingest/{info['id']}/batches", raw=data, content_type=CSV)
     rest.patch(f"/jobs/ingest/{info['id']}", {"state": "UploadComplete"})
