@@ -71,6 +71,7 @@ fmt: setup-dev
 bench: setup-dev ## every benchmark, each against a baseline measured in the same run
 	$(PY) bench/pages.py
 	$(PY) bench/token_endpoint.py
+	$(PY) bench/rest_api.py
 	$(PY) bench/flow.py
 	$(PY) bench/advisor.py
 	$(PY) bench/inspector.py
