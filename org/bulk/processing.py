@@ -62,6 +62,10 @@ def process_next() -> bool:
             _run_query(job, holder)
     except LeaseLost:
         pass
+    except Exception:
+        # A bug: fail the job rather than retry it for ever; the worker logs the error.
+        _fail(job, holder, "InternalServerError : the org could not process this job")
+        raise
     finally:
         elapsed = int((time.monotonic() - started) * 1000)
         BulkJob.objects.filter(pk=job.pk, lease_holder=holder).update(

@@ -436,3 +436,19 @@ def test_any_job_description_gets_a_job_or_a_salesforce_error_never_a_500(rest, 
     assert response.status_code in {200, 400}, response.content
     if response.status_code == 400:
         assert {"errorCode", "message"} <= set(response.json()[0])
+
+
+def test_a_bug_while_processing_fails_the_job_instead_of_retrying_it_for_ever(rest, monkeypatch):
+    job_id = _closed_job(rest, "Name\nA\n")
+
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(processing, "_save", broken)
+    with pytest.raises(RuntimeError):
+        processing.process_next()
+
+    info = rest.get(f"/jobs/ingest/{job_id}").json()
+    assert info["state"] == "Failed"
+    assert info["errorMessage"].startswith("InternalServerError")
+    assert processing.process_next() is False
