@@ -84,7 +84,8 @@ def _claim() -> tuple[BulkJob, str] | None:
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     waiting = BulkJob.objects.filter(free, state__in=(UPLOAD_COMPLETE, IN_PROGRESS))
-    for pk in waiting.values_list("pk", flat=True)[:10]:
+    # The job that moved least recently goes first: a big job takes turns with the others.
+    for pk in waiting.order_by("modified_at", "pk").values_list("pk", flat=True)[:10]:
         holder = secrets.token_hex(8)
         # The UPDATE repeats the conditions: of two processes, one wins the row.
         taken = waiting.filter(pk=pk).update(
