@@ -1,5 +1,6 @@
 """sObject Collections (`composite/sobjects`): create, update or delete up to 200 records in
-one request, with allOrNone, answered with one save result per record in request order."""
+one request, with allOrNone, answered with one save result per record in request order; and
+retrieve records of one object by id (`composite/sobjects/{Object}`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 from org.rest.bodies import json_object
 from org.rest.describe import MAX_BATCH_SIZE
 from org.rest.errors import ApiError
+from org.rest.schema import SObject
 from org.rest.spaces import Caller
+from org.rest.store import field_named, record_id_for, serialize, visible
 from org.rest.writes import Change, NewRecord, create_records, delete_records, update_records
 
 _TRUE = {"true", "1"}
+# Salesforce's cap on ids in one sObject Collections retrieve (POST; 800 fit in a GET's URL).
+MAX_RETRIEVE_IDS = 2000
 
 
 def _records(body: Any) -> tuple[list[dict[str, Any]], bool]:
@@ -68,3 +73,29 @@ def delete(caller: Caller, ids_parameter: str, all_or_none: str) -> list[dict[st
     _check_count(len(record_ids))
     results = delete_records(caller, record_ids, all_or_none=all_or_none.lower() in _TRUE)
     return [r.as_json() for r in results]
+
+
+def retrieve(
+    caller: Caller, sobject: SObject, raw_ids: object, raw_fields: object, *, version: str
+) -> list[dict[str, Any] | None]:
+    """Records of one object by id, with the fields asked for: null for an id not found."""
+    record_ids, names = _names(raw_ids, "ids"), _names(raw_fields, "fields")
+    if len(record_ids) > MAX_RETRIEVE_IDS:
+        raise ApiError(
+            400, "EXCEEDED_ID_LIMIT", f"record limit reached: at most {MAX_RETRIEVE_IDS} ids"
+        )
+    wanted = [record_id_for(sobject, raw) for raw in record_ids]
+    fields = [field_named(sobject, name) for name in names]
+    found = {r.record_id: r for r in visible(caller, sobject).filter(record_id__in=wanted)}
+    return [serialize(found[i], sobject, version, fields) if i in found else None for i in wanted]
+
+
+def _names(value: object, parameter: str) -> list[str]:
+    """A list of names from a JSON array, or from a comma-separated query parameter."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ApiError(400, "JSON_PARSER_ERROR", f"{parameter} must be a list of strings")
+    names = [item.strip() for item in items if item.strip()]
+    if not names:
+        raise ApiError(400, "MISSING_ARGUMENT", f"{parameter}: name at least one")
+    return names

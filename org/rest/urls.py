@@ -28,6 +28,11 @@ urlpatterns = [
     re_path(
         _VERSION + r"/composite/sobjects/?$", views.sobject_collections, name="sobject_collections"
     ),
+    re_path(
+        _VERSION + r"/composite/sobjects/(?P<name>\w{1,80})/?$",
+        views.sobject_collection_records,
+        name="sobject_collection_records",
+    ),
     re_path(_VERSION + r"/limits/?$", views.api_limits, name="limits"),
     re_path(r"^services/data/(?P<rest>.*)$", views.unknown_resource, name="unknown_resource"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from org.rest import collections, describe, limits, query, store
 from org.rest.bodies import json_object, read_json
-from org.rest.calls import NO_CONTENT, Answer, ApiRequest, call, error_response
+from org.rest.calls import NO_CONTENT, Answer, ApiRequest, Handler, call, error_response
 from org.rest.errors import ApiError, not_found
 from org.rest.schema import SObject, sobject_named
 from org.rest.writes import (
@@ -165,6 +165,22 @@ def sobject_collections(request: HttpRequest, version: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _retrieve(r: ApiRequest, name: str) -> Answer:
+    sobject = _sobject(name)
+    body = json_object(read_json(r.http), of="ids") if r.method == "POST" else r.http.GET
+    records = collections.retrieve(
+        r.caller, sobject, body.get("ids", ""), body.get("fields", ""), version=r.version
+    )
+    return Answer(records)
+
+
+@csrf_exempt
+def sobject_collection_records(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    handlers: dict[str, Handler] = {"GET": lambda r: _retrieve(r, name)}
+    handlers["POST"] = handlers["GET"]  # POST carries ids and fields in its body
+    return call(request, version, handlers)
 
 
 @csrf_exempt

@@ -153,3 +153,42 @@ def test_malformed_collections_get_a_salesforce_shaped_answer(rest, body):
         assert all(result["success"] is False for result in payload)
     else:
         assert payload[0]["errorCode"]
+
+
+def test_retrieve_records_of_one_object_by_id_with_get_and_post(rest):
+    first, second = rest.create("Account", Name="First"), rest.create("Account", Name="Second")
+    missing = "001000000000000AAA"
+
+    by_get = rest.get(f"{COLLECTION}/Account?ids={first},{missing},{second[:15]}&fields=Id,Name")
+    by_post = rest.post(
+        f"{COLLECTION}/Account", {"ids": [first, missing, second], "fields": ["Id", "Name"]}
+    )
+
+    assert by_get.status_code == by_post.status_code == 200
+    for body in (by_get.json(), by_post.json()):
+        assert [r and r["Name"] for r in body] == ["First", None, "Second"]
+        assert set(body[0]) == {"attributes", "Id", "Name"}
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("ids=003000000000000AAA&fields=Id", "MALFORMED_ID"),
+        ("ids=001000000000000AAA&fields=Colour", "INVALID_FIELD"),
+        ("ids=001000000000000AAA", "MISSING_ARGUMENT"),
+    ],
+)
+def test_retrieve_refuses_ids_of_another_type_unknown_fields_and_no_fields(rest, query, code):
+    response = rest.get(f"{COLLECTION}/Account?{query}")
+
+    assert response.status_code == 400
+    assert response.json()[0]["errorCode"] == code
+
+
+def test_j1_retrieve_does_not_return_another_trainees_records(oauth, rest):
+    record_id = rest.create("Account", Name="Mine")
+    stranger = rest_for(oauth, owner="someone else")
+
+    response = stranger.get(f"{COLLECTION}/Account?ids={record_id}&fields=Name")
+
+    assert response.json() == [None]
