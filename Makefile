@@ -17,7 +17,8 @@ PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
 run: setup ## set up and serve on http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_org
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# gunicorn's sync workers, as in production (bench/serving.py chose them by measurement).
+	DJANGO_DEBUG=true $(VENV)/bin/gunicorn config.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 test: setup-dev lint typecheck pytest ## set up and run every check and test
 
