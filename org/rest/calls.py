@@ -92,14 +92,16 @@ def call(request: HttpRequest, version: str, handlers: dict[str, Handler]) -> Ht
     except ApiError as error:
         return error_response(error)
     api_request = ApiRequest(http=request, caller=caller, version=version, usage=usage)
-    handler = handlers.get(api_request.method)
+    allowed = {**handlers, "HEAD": handlers["GET"]} if "GET" in handlers else handlers
+    # HEAD answers as GET would (the server leaves the body out).
+    handler = allowed.get(api_request.method)
     try:
         if handler is None:
-            raise _method_refused(api_request.method, handlers)
+            raise _method_refused(api_request.method, allowed)
         response = api_json(handler(api_request))
     except ApiError as error:
         response = error_response(error)
     response["Sforce-Limit-Info"] = usage.header
     if response.status_code == 405:
-        response["Allow"] = ", ".join(sorted(handlers))
+        response["Allow"] = ", ".join(sorted(allowed))
     return response

@@ -186,7 +186,17 @@ def test_method_not_allowed(rest):
 
     assert response.status_code == 405
     assert _error(response)["errorCode"] == "METHOD_NOT_ALLOWED"
-    assert set(response.headers["Allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "PATCH", "DELETE"}
+
+
+def test_head_answers_as_get_without_a_body(rest):
+    record_id = rest.create("Account", Name="Headless")
+
+    response = rest.send("HEAD", f"/sobjects/Account/{record_id}")
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["Sforce-Limit-Info"].startswith("api-usage=")
 
 
 def test_post_with_http_method_override_updates(rest):
