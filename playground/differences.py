@@ -373,6 +373,20 @@ SALESFORCE_DIFFERENCES: tuple[Difference, ...] = (
         "RFC 6750 §3",
     ),
     Difference(
+        "practice-data-spaces",
+        "Records and the API limit per trainee",
+        "A real org has one set of records and one daily API count; here each visitor's "
+        "practice apps write to their own data space and count their own requests.",
+        "One set of records, shared by every app subject to sharing rules; DailyApiRequests "
+        "counts the whole org's calls.",
+        "No standard: the REST API is Salesforce's own.",
+        "Practice apps write to the visitor's own space and see the seeded demo records "
+        "read-only; each space has its own DailyApiRequests count.",
+        "salesforce",
+        True,
+        "Salesforce API Request Limits and Allocations",
+    ),
+    Difference(
         "identity-token-in-url",
         "Tokens in the identity URL's query string",
         "Salesforce accepts the token in the identity URL's query string; this org refuses it, so "

@@ -94,6 +94,16 @@ FLOW_GUIDES: tuple[FlowGuide, ...] = (
         risk_reason="The device's own key must stay on the device.",
     ),
     FlowGuide(
+        slug="remote-call-in",
+        name="Remote call-in (REST API)",
+        grant="client_credentials, then the REST API",
+        use_when="Another system creates, reads, updates, queries and deletes org records.",
+        person_present="no",
+        risk="medium",
+        risk_reason="The run-as user's permissions are all that limit what a leaked token "
+        "can change.",
+    ),
+    FlowGuide(
         slug="user-agent",
         name="User-agent flow",
         grant="response_type=token",

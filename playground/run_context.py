@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
-from org.connected_apps import ConnectedAppError, update_connected_app
+from org.connected_apps import ConnectedAppError, owned_app, update_connected_app
+from org.models import AccessToken
+from org.rest.limits import exhaust_daily_requests, restore_daily_requests
+from org.rest.spaces import describe_space, space_of
+from org.tokens import find_access_token
 from playground import servers
 from playground.exchange import HttpExchange, Transport
 from playground.flows import get_flow
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
 from playground.transports import HttpxTransport, InProcessTransport
-from playground.vocabulary import AppSetup, Flow, StepContext
+from playground.vocabulary import AppSetup, DataSpace, Flow, StepContext
 
 CALLBACK_PATH = "/playground/callback/"
 
@@ -47,7 +53,7 @@ def step_context(
     received: Mapping[str, str] | None = None,
     received_exchange: HttpExchange | None = None,
 ) -> StepContext:
-    external: dict[str, Any] = {"setup": _app_setup(run)}
+    external: dict[str, Any] = {"setup": _app_setup(run), "data_space": _data_space(run)}
     secret = run.client_secret
     if run.server_id is not None:
         server: ExternalServer = run.server  # type: ignore[assignment]
@@ -82,3 +88,26 @@ def _app_setup(run: FlowRun) -> AppSetup:
         return ""
 
     return apply
+
+
+def _data_space(run: FlowRun) -> DataSpace:
+    """The practice app's records, as its owner (the runner's admin channel to the org)."""
+
+    def describe() -> str:
+        return describe_space(owned_app(run.client_id, owner=run.owner))
+
+    def while_limit_spent(send: Callable[[], HttpExchange]) -> HttpExchange:
+        app = owned_app(run.client_id, owner=run.owner)
+        used = exhaust_daily_requests(app.org, space_of(app))
+        try:
+            return send()
+        finally:
+            restore_daily_requests(app.org, space_of(app), used)
+
+    def expire_access_token(value: str) -> None:
+        token = find_access_token(value)
+        if token is not None and token.family.app.client_id == run.client_id:
+            past = timezone.now() - timedelta(seconds=1)
+            AccessToken.objects.filter(pk=token.pk).update(expires_at=past)
+
+    return DataSpace(describe, while_limit_spent, expire_access_token)

@@ -116,6 +116,19 @@ class Arrow:
 
 
 @dataclass(frozen=True)
+class DataSpace:
+    """The practice app's records, through the runner's admin channel: where its REST writes
+    go, and what a REST lesson asks of the org that no API call could do."""
+
+    describe: Callable[[], str]  # a sentence naming the space the run writes to
+    # Sends one request while the space's API requests for the day are spent, then gives
+    # them back, so a lesson on the limit costs the visitor nothing.
+    while_limit_spent: Callable[[Callable[[], HttpExchange]], HttpExchange]
+    # Moves one of the app's access tokens past its lifetime, as waiting would.
+    expire_access_token: Callable[[str], None]
+
+
+@dataclass(frozen=True)
 class StepContext:
     """Everything a step may use: the app's credentials, the org, and what earlier steps kept."""
 
@@ -133,6 +146,7 @@ class StepContext:
     external: bool = False  # an external server: no Salesforce-only steps or checks
     inputs: Mapping[str, str] = field(default_factory=dict)  # the step's Inputs, cleaned
     setup: AppSetup | None = None  # the practice app's Setup; None for an external server
+    data_space: DataSpace | None = None  # the practice app's records; None for an external one
 
     @property
     def urls(self) -> Endpoints:

@@ -59,11 +59,17 @@ def spend_request(caller: Caller) -> Usage:
     return Usage(used=used, max=limit)
 
 
-def exhaust_daily_requests(org: Org, space: str) -> None:
+def exhaust_daily_requests(org: Org, space: str) -> int:
     """Spends the rest of today's requests of one space: what a lesson on the limit needs,
-    without making fifteen thousand calls first."""
+    without making fifteen thousand calls first. Returns how many had been used."""
     row = _today_row(org, space)
     ApiUsage.objects.filter(pk=row.pk).update(used=org.daily_api_requests)
+    return row.used
+
+
+def restore_daily_requests(org: Org, space: str, used: int) -> None:
+    """Gives a space back what exhaust_daily_requests spent: the lesson ends where it began."""
+    ApiUsage.objects.filter(org=org, space=space, day=timezone.now().date()).update(used=used)
 
 
 def limits(caller: Caller, usage: Usage) -> dict[str, dict[str, int]]:

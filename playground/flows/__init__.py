@@ -11,6 +11,7 @@ from playground.flows import (
     device,
     jwt_bearer,
     refresh_token,
+    remote_call_in,
     saml_bearer,
     user_agent,
     username_password,
@@ -33,6 +34,7 @@ FLOWS: dict[str, Flow] = {
         device.STANDARD_FLOW,
         jwt_bearer.FLOW,
         saml_bearer.FLOW,
+        remote_call_in.FLOW,
     )
 }
 
