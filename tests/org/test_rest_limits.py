@@ -33,7 +33,17 @@ def test_limits_reports_daily_api_requests_counted_in_the_database(rest):
     used, limit = _usage(response)
     assert body["DailyApiRequests"] == {"Max": limit, "Remaining": limit - used}
     assert used == 2
-    assert body["DataStorageMB"]["Max"] == 5
+    assert body["DataStorageMB"] == {"Max": 5, "Remaining": 5}
+
+
+def test_data_storage_counts_2_kb_per_record_of_the_space(rest):
+    records = [{"attributes": {"type": "Case"}, "Subject": f"S{i}"} for i in range(200)]
+    for _ in range(3):
+        assert rest.post("/composite/sobjects", {"records": records}).status_code == 200
+
+    body = rest.get("/limits").json()
+
+    assert body["DataStorageMB"] == {"Max": 5, "Remaining": 4}  # 600 records × 2 KB ≈ 1.2 MB
 
 
 def test_over_the_limit_answers_request_limit_exceeded(rest, org):
