@@ -24,6 +24,9 @@ NAME_PREFIX = "Call-in demo"
 READ_FIELDS = ("Id", "Name", "Industry", "Description", "CreatedDate", "LastModifiedDate")
 OLDEST_VERSION_REFUSED = "20.0"
 FIELD_MEANINGS = {
+    "id": "The new record's id: keep it, every later call on the record names it.",
+    "success": "true when the record was saved; false comes with the reasons in errors.",
+    "errors": "Each refusal's statusCode, message and the fields it concerns.",
     "Id": "The record's 18-character id. Its first three characters (001) say it is an Account.",
     "CreatedDate": "Stamped by the org, in UTC; a client cannot set it.",
     "LastModifiedDate": "Moves on with every update: a sync job compares it to find changes.",
