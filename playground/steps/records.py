@@ -12,7 +12,13 @@ from urllib.parse import quote
 from config.org_paths import API_VERSION
 from playground.artefacts import Artefact, Callout, parameters
 from playground.exchange import HttpExchange, OutgoingRequest
-from playground.steps.answers import TOKEN_SECRETS, failed, nothing_to_send, shorten
+from playground.steps.answers import (
+    TOKEN_SECRETS,
+    failed,
+    nothing_to_send,
+    refusal_expected,
+    shorten,
+)
 from playground.steps.faults import judge, request_fault
 from playground.steps.resource import DATA_PATH
 from playground.vocabulary import Arrow, Attempt, Fault, Lesson, Step, StepContext, StepResult
@@ -164,12 +170,8 @@ def read_step(
 
     def read(ctx: StepContext, exchange: HttpExchange) -> StepResult:
         if expect_deleted:
-            if exchange.ok:
-                return StepResult(
-                    "error", "The org still serves the deleted record.", exchanges=(exchange,)
-                )
-            return StepResult(
-                "ok", f"Refused, as it should be: {exchange.problem}", exchanges=(exchange,)
+            return refusal_expected(
+                exchange, if_accepted="The org still serves the deleted record."
             )
         if not exchange.ok:
             return failed(exchange, doing="the read")
