@@ -16,6 +16,11 @@ urlpatterns = [
     re_path(_VERSION + _OBJECT + r"/?$", views.sobject, name="sobject"),
     re_path(_VERSION + _OBJECT + r"/describe/?$", views.sobject_describe, name="sobject_describe"),
     re_path(
+        _VERSION + _OBJECT + r"/(?P<kind>updated|deleted)/?$",
+        views.sobject_changes,
+        name="sobject_changes",
+    ),
+    re_path(
         _VERSION + _OBJECT + r"/(?P<record_id>[^/]{1,255})/?$",
         views.sobject_record,
         name="sobject_record",

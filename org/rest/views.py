@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from org.rest import collections, describe, limits, query, store
+from org.rest import collections, describe, limits, query, replication, store
 from org.rest.bodies import json_object, read_json
 from org.rest.calls import NO_CONTENT, Answer, ApiRequest, Handler, call, error_response
 from org.rest.errors import ApiError, not_found
@@ -82,6 +82,17 @@ def sobject_describe(request: HttpRequest, version: str, name: str) -> HttpRespo
     return call(
         request, version, {"GET": lambda r: Answer(describe.describe(r.version, _sobject(name)))}
     )
+
+
+def _replicated(r: ApiRequest, name: str, kind: str) -> Answer:
+    report = replication.updated if kind == "updated" else replication.deleted
+    start, end = r.http.GET.get("start", ""), r.http.GET.get("end", "")
+    return Answer(report(r.caller, _sobject(name), start, end))
+
+
+@csrf_exempt
+def sobject_changes(request: HttpRequest, version: str, name: str, kind: str) -> HttpResponse:
+    return call(request, version, {"GET": lambda r: _replicated(r, name, kind)})
 
 
 def _read(r: ApiRequest, name: str, record_id: str) -> Answer:
