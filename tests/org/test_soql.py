@@ -4,6 +4,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -381,13 +382,16 @@ def test_soql_shaped_token_soup_is_a_query_or_malformed_query(pieces, gaps):
     except MalformedQuery:
         return
     # Whatever parses can also be run, over rows of any shape, without an error.
-    rows = [{"Id": "1", "Name": None, "Account": {"Name": "x"}}, {"id": 2, "name": 3.5}]
+    rows: list[dict[str, Any]] = [
+        {"Id": "1", "Name": None, "Account": {"Name": "x"}},
+        {"id": 2, "name": 3.5},
+    ]
     assert isinstance(evaluate(query, rows, today=WEDNESDAY), list)
 
 
 # --- the evaluator ----------------------------------------------------------------------------
 
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"Id": "a1", "Name": "Acme", "Industry": "Energy", "NumberOfEmployees": 250, "Rating": None,
      "CreatedDate": "2024-05-15T08:00:00.000+0000", "Birthdate": "1990-05-14",
      "Account": {"Id": "p1", "Name": "Zeta Holdings"}, "IsDeleted": False, "Amount": 10.5},
