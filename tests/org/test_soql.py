@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from org import soql
@@ -387,6 +387,54 @@ def test_soql_shaped_token_soup_is_a_query_or_malformed_query(pieces, gaps):
         {"id": 2, "name": 3.5},
     ]
     assert isinstance(evaluate(query, rows, today=WEDNESDAY), list)
+
+
+_QUERIES = st.builds(
+    lambda fields, obj, where, order: f"SELECT {fields} FROM {obj}{where}{order}",
+    st.sampled_from(
+        ["Id", "Id, Name", "COUNT()", "Name, Account.Name", "Account.Owner.Name", "Owner.Email",
+         "CreatedBy.Name, Parent.Name", "Nope.Name", "Account.Nope", "Name.Id", "Id, Id"]
+    ),
+    st.sampled_from(["Account", "Contact", "Opportunity", "Case", "Asset", "User"]),
+    st.sampled_from(
+        ["", " WHERE Name = null", " WHERE Account.Name LIKE 'a%'", " WHERE CreatedDate = TODAY",
+         " WHERE Amount > 5", " WHERE Name = 5", " WHERE Id IN ('001', 2024-01-01)",
+         " WHERE NOT (IsDeleted = true OR Name != 'x')", " WHERE CloseDate < NEXT_N_YEARS:99999"]
+    ),
+    st.sampled_from(
+        ["", " ORDER BY Name", " ORDER BY Account.Name DESC NULLS LAST LIMIT 3 OFFSET 1",
+         " LIMIT 0", " OFFSET 2000"]
+    ),
+)  # fmt: skip
+
+
+@pytest.fixture
+def api_token(oauth):
+    app = oauth.app(grants=["client_credentials"], run_as="ada@handshake.example")
+    return oauth.token(app, grant_type="client_credentials").json()["access_token"]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=_QUERIES)
+def test_any_query_over_http_is_an_answer_or_salesforces_error_never_a_500(oauth, api_token, text):
+    response = oauth.client.get(
+        f"/services/data/v62.0/query?q={quote(text)}",
+        headers={"Authorization": f"Bearer {api_token}"},
+    )
+
+    assert response.status_code in {200, 400}, (text, response.content[:300])
+    body = response.json()
+    if response.status_code == 400:
+        assert body[0]["errorCode"] in {
+            "MALFORMED_QUERY",
+            "INVALID_FIELD",
+            "INVALID_TYPE",
+            "NUMBER_OUTSIDE_VALID_RANGE",
+        }, text
+    else:
+        assert body["totalSize"] >= len(body["records"])
 
 
 # --- the evaluator ----------------------------------------------------------------------------
