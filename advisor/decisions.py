@@ -20,6 +20,10 @@ class LiveLink:
 
 # The topology's live counterpart is the chart of the person's own systems on the result page.
 SYSTEMS_CHART = LiveLink("#systems-chart", "See your systems joined both ways")
+# The playground's remote call-in flow: a token, then create, read, update, query and delete.
+REST_API_FLOW = LiveLink(
+    PLAYGROUND_FLOW_PATH.format(slug="remote-call-in"), "Call the REST API live"
+)
 # The playground's handshake lab performs one-way and mutual TLS side by side.
 HANDSHAKE_LAB = LiveLink("/playground/tls/", "Watch both handshakes live")
 
@@ -171,12 +175,14 @@ PATTERN = Decision(
             "batch-sync",
             "Batch data synchronization",
             "Data moves in bulk on a schedule, usually through an ETL tool and the Bulk API.",
+            lab=REST_API_FLOW,
         ),
         Choice(
             "remote-call-in",
             "Remote call-in",
             "The other system calls Salesforce's APIs to read, create or update records, or to "
             "publish events.",
+            lab=REST_API_FLOW,
         ),
         Choice(
             "ui-update",

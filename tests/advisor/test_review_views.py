@@ -182,5 +182,5 @@ def test_every_live_counterpart_outside_the_page_answers(client):
         if choice.live and not choice.live.path.startswith("#")
     }
 
-    assert "/playground/tls/" in paths
+    assert {"/playground/tls/", "/playground/flows/remote-call-in/"} <= paths
     assert {path: client.get(path).status_code for path in paths} == dict.fromkeys(paths, 200)
