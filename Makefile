@@ -6,6 +6,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+TLS_PORT ?= 8443
 
 # The first interpreter that is Python >= 3.12 (pyenv's shim honours .python-version).
 PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
@@ -14,11 +15,18 @@ PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
 
 .PHONY: run test fmt setup setup-dev system-deps system-deps-test lint typecheck pytest bench loadtest clean
 
-run: setup ## set up and serve on http://127.0.0.1:$(PORT)
+run: setup ## set up and serve on http://127.0.0.1:$(PORT) and https://127.0.0.1:$(TLS_PORT)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_org
+	@echo "The org over HTTP:  http://127.0.0.1:$(PORT)"
+	@echo "The org over TLS:   https://127.0.0.1:$(TLS_PORT) (client certificates asked for, not required;"
+	@echo "                    trust http://127.0.0.1:$(PORT)/setup/tls/ca.pem). Ctrl-C stops both."
 	@# gunicorn's sync workers, as in production (bench/serving.py chose them by measurement).
-	DJANGO_DEBUG=true $(VENV)/bin/gunicorn config.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
+	@# The TLS listener runs beside the HTTP server and stops with it, however that ends.
+	export DJANGO_DEBUG=true HANDSHAKE_TLS_URL=https://127.0.0.1:$(TLS_PORT); \
+	$(PY) manage.py serve_tls --port $(TLS_PORT) & tls=$$!; \
+	trap 'kill $$tls 2>/dev/null; wait $$tls 2>/dev/null || true' EXIT; \
+	$(VENV)/bin/gunicorn config.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 test: setup-dev lint typecheck pytest ## set up and run every check and test
 
