@@ -316,11 +316,10 @@ def test_the_course_notes_worked_examples_are_built_in_scenarios():
 
 
 def test_every_question_but_the_names_is_read_by_some_rule_alert_or_allocation():
-    conditions = [
-        condition.question
-        for item in (*RULES, *WARNINGS, *CROSS_CHECKS, *CONTRADICTIONS)
-        for condition in item.when
+    whens = [rule.when for rule in RULES] + [
+        alert.when for alert in (*WARNINGS, *CROSS_CHECKS, *CONTRADICTIONS)
     ]
+    conditions = [condition.question for when in whens for condition in when]
     counted = {q for a in ALLOCATIONS for q in (a.used_question, a.allowed_question)}
 
     unused = {q.id for q in QUESTIONS} - set(conditions) - counted - {NAMES_QUESTION}

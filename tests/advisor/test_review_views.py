@@ -89,8 +89,11 @@ def test_the_topology_chart_draws_the_persons_systems_joined_both_ways(client):
     assert "Your 5 systems: 10 direct links point-to-point, or 5 through a bus." in page_text(
         response
     )
-    more = re.search(r'href="([^"]+)"[^>]*>One system more<', chart).group(1)
-    fewer = re.search(r'href="([^"]+)"[^>]*>One system fewer<', chart).group(1)
+    more_link = re.search(r'href="([^"]+)"[^>]*>One system more<', chart)
+    fewer_link = re.search(r'href="([^"]+)"[^>]*>One system fewer<', chart)
+    assert more_link
+    assert fewer_link
+    more, fewer = more_link.group(1), fewer_link.group(1)
     assert "system-count=6" in unescape(more)
     assert "system-count=4" in unescape(fewer)
     bigger = client.get(unescape(more))

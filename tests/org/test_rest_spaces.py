@@ -45,7 +45,7 @@ def test_j1_a_trainee_cannot_point_a_reference_at_another_trainees_record(alice,
 
 
 def test_j1_seeded_demo_records_are_shared_and_read_only_to_trainees(alice):
-    demo = Record.objects.filter(sobject="Account", seeded=True).first()
+    demo = Record.objects.filter(sobject="Account", seeded=True).earliest("created_at")
 
     read = alice.get(f"/sobjects/Account/{demo.record_id}")
     update = alice.patch(f"/sobjects/Account/{demo.record_id}", {"Name": "Mine now"})
@@ -60,7 +60,7 @@ def test_j1_seeded_demo_records_are_shared_and_read_only_to_trainees(alice):
 
 
 def test_a_trainee_may_relate_its_records_to_the_seeded_ones(alice):
-    demo = Record.objects.filter(sobject="Account", seeded=True).first()
+    demo = Record.objects.filter(sobject="Account", seeded=True).earliest("created_at")
 
     contact = alice.create("Contact", LastName="Linked", AccountId=demo.record_id)
 

@@ -251,7 +251,9 @@ def test_undelete_through_the_write_hook_brings_a_record_back(rest):
     record_id = rest.create("Account", Name="Lazarus")
     rest.delete(f"/sobjects/Account/{record_id}")
 
-    (result,) = undelete_records(caller_of(find_access_token(rest.token)), [record_id])
+    token = find_access_token(rest.token)
+    assert token is not None
+    (result,) = undelete_records(caller_of(token), [record_id])
 
     assert result.success
     assert rest.get(f"/sobjects/Account/{record_id}").json()["IsDeleted"] is False
