@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from org.rest.errors import ApiError
 from org.rest.schema import SOBJECTS, Field, SObject, sobject_named
 from org.rest.spaces import Caller
 from org.rest.store import field_named, field_values, visible
+from org.soql import syntax
 
 DEFAULT_BATCH_SIZE = 2000
 MIN_BATCH_SIZE = 200
@@ -69,12 +70,44 @@ def select(text: str) -> Selection:
             f"sObject type '{parsed.sobject[:40]}' is not supported. If you are attempting to "
             "use a custom object, be sure to append the '__c' after the entity name.",
         )
+    every_path = tuple(_bind(sobject, path) for path in parsed.field_paths())
+    if parsed.where is not None:
+        parsed = replace(parsed, where=_with_full_ids(sobject, parsed.where))
     return Selection(
         sobject=sobject,
         fields=tuple(_bind(sobject, path) for path in parsed.fields),
-        every_path=tuple(_bind(sobject, path) for path in parsed.field_paths()),
+        every_path=every_path,
         parsed=parsed,
     )
+
+
+def _with_full_ids(sobject: SObject, condition: syntax.Condition) -> syntax.Condition:
+    """The condition with every id it compares an id or reference field to in its
+    18-character form, as records store them: `Id = '001…'` with 15 characters matches too."""
+    if isinstance(condition, syntax.Junction):
+        parts = tuple(_with_full_ids(sobject, part) for part in condition.conditions)
+        return replace(condition, conditions=parts)
+    if isinstance(condition, syntax.Negation):
+        return replace(condition, condition=_with_full_ids(sobject, condition.condition))
+    if isinstance(condition, syntax.Like) or not _holds_ids(sobject, condition.field):
+        return condition
+    if isinstance(condition, syntax.Comparison):
+        return replace(condition, value=_full_id(condition.value))
+    return replace(condition, values=tuple(_full_id(value) for value in condition.values))
+
+
+def _holds_ids(sobject: SObject, path: tuple[str, ...]) -> bool:
+    bound = _bind(sobject, path)
+    owner = SOBJECTS.get(bound.hops[-1].reference_to) if bound.hops else sobject
+    if owner is None:  # a User field: only its Id holds an id
+        return bound.name == "Id"
+    return field_named(owner, bound.name).type in {"id", "reference"}
+
+
+def _full_id(value: syntax.Value) -> syntax.Value:
+    if isinstance(value, str) and len(value) == 15:
+        return ids.canonical_id(value) or value
+    return value
 
 
 def _bind(sobject: SObject, path: tuple[str, ...]) -> Path:

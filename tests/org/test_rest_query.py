@@ -119,6 +119,21 @@ def test_parent_fields_come_back_nested_under_the_relationship(rest):
     assert orphan["Account"] is None
 
 
+def test_an_id_of_15_characters_in_where_matches_its_record(rest):
+    account = rest.create("Account", Name="Short Id Co")
+    contact = rest.create("Contact", LastName="Short", AccountId=account)
+
+    by_id = rest.query(f"SELECT Name FROM Account WHERE Id = '{account[:15]}'").json()
+    by_reference = rest.query(
+        f"SELECT LastName FROM Contact WHERE AccountId IN ('{account[:15]}')"
+    ).json()
+    by_parent = rest.query(f"SELECT Id FROM Contact WHERE Account.Id = '{account[:15]}'").json()
+
+    assert [r["Name"] for r in by_id["records"]] == ["Short Id Co"]
+    assert [r["LastName"] for r in by_reference["records"]] == ["Short"]
+    assert [r["Id"] for r in by_parent["records"]] == [contact]
+
+
 def test_where_order_by_limit_and_offset_are_evaluated(rest):
     for name, employees in (("Zeta", 5), ("Alpha", 50), ("Mid", 20)):
         rest.create("Account", Name=f"Sorted {name}", NumberOfEmployees=employees)
