@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ def self_signed_app(tls_site):
     return _register(tls_site, "self-signed app", own.certificate_pem), own
 
 
-def _token(site: TlsSite, client_id: str, certificate) -> dict:
+def _token(site: TlsSite, client_id: str, certificate) -> dict[str, Any]:
     answer = site.request(
         "POST",
         TOKEN,
@@ -64,7 +65,8 @@ def _token(site: TlsSite, client_id: str, certificate) -> dict:
         form={"grant_type": "client_credentials", "client_id": client_id},
     )
     assert answer.status == 200, answer.body
-    return answer.json()
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def test_an_app_registered_with_a_ca_and_subject_gets_a_token_with_its_certificate_alone(

@@ -39,10 +39,17 @@ def client_ca(tls_site: TlsSite) -> certificates.IssuedCertificate:
 
 
 def _client(
-    ca: certificates.IssuedCertificate, **validity: datetime
+    ca: certificates.IssuedCertificate,
+    *,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
 ) -> certificates.IssuedCertificate:
     return certificates.issue(
-        ca, common_name="j6 app", purpose=certificates.Purpose.CLIENT, **validity
+        ca,
+        common_name="j6 app",
+        purpose=certificates.Purpose.CLIENT,
+        not_before=not_before,
+        not_after=not_after,
     )
 
 

@@ -60,7 +60,8 @@ class TlsSite:
         return manage(self.env, *args)
 
     def app(self, *args: str) -> dict[str, str]:
-        return json.loads(self.manage("create_connected_app", "--json", *args))
+        issued: dict[str, str] = json.loads(self.manage("create_connected_app", "--json", *args))
+        return issued
 
     def write(self, name: str, text: str) -> Path:
         path = self.directory / name
