@@ -17,6 +17,7 @@ import ssl
 import tempfile
 from dataclasses import dataclass, field
 
+from django.db import close_old_connections
 from django.db.models import Count, Max
 
 from org.models import ConnectedApp, TlsClientAuth
@@ -92,6 +93,9 @@ class ServerContexts:
     _context: ssl.SSLContext | None = field(default=None, repr=False)
 
     def current(self) -> ssl.SSLContext:
+        # This thread asks outside any request, so it does what Django's request signals do:
+        # drop a connection that broke or outlived CONN_MAX_AGE before using it.
+        close_old_connections()
         version = _trust_version()
         if self._context is None or version != self._version:
             self._context = server_context(registered_trust())

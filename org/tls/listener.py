@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import h11
+from django.db import DatabaseError
 
 from org.tls.channel import TlsChannel
 from org.tls.client_certificate import ENVIRON_KEY
@@ -121,7 +122,14 @@ class TlsListener:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self.limits.handshake_seconds):
-                context = await loop.run_in_executor(self._trust, self.context)
+                try:
+                    context = await loop.run_in_executor(self._trust, self.context)
+                except DatabaseError:
+                    # No trust to check against: refuse this client, keep serving the rest.
+                    logger.exception(
+                        "TLS handshake with %s:%s refused: trust unreadable", *peer[:2]
+                    )
+                    return None
                 channel = TlsChannel(context, reader, writer)
                 await channel.handshake()
         except (ssl.SSLError, TimeoutError, OSError, ConnectionError) as error:
