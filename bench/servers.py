@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
@@ -150,6 +151,35 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int = 2) -> Iterator[st
     """Serve the site with gunicorn's sync workers on 127.0.0.1:port; yields its URL."""
     with serve(env, port=port, workers=workers, server="gunicorn sync") as url:
         yield url
+
+
+@contextmanager
+def serve_tls(
+    env: dict[str, str],
+    *,
+    port: int,
+    output: Any = subprocess.DEVNULL,
+    handshake_seconds: float = 10,
+) -> Iterator[str]:
+    """The site's TLS listener (manage.py serve_tls) on 127.0.0.1:port; yields its URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "serve_tls",
+            f"--port={port}",
+            f"--handshake-timeout={handshake_seconds}",
+        ],
+        cwd=ROOT,
+        env={**env, "HANDSHAKE_TLS_URL": f"https://127.0.0.1:{port}"},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_listening(port, process)
+        yield f"https://127.0.0.1:{port}"
+    finally:
+        stop(process)
 
 
 @contextmanager

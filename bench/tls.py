@@ -17,7 +17,6 @@ import os
 import platform
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +28,10 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.servers import (  # noqa: E402
-    ROOT,
     free_port,
     manage,
+    serve_tls,
     sqlite_site_env,
-    stop,
-    wait_until_listening,
 )
 from pki import certificates  # noqa: E402
 
@@ -83,15 +80,7 @@ def main() -> None:
         ca_pem = manage(
             env, "shell", "-c", "from org.tls import authority; print(authority.authority_pem())"
         )
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "serve_tls", f"--port={tls_port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_listening(tls_port, process)
+        with serve_tls(env, port=tls_port):
             one_way = ssl.create_default_context(cadata=ca_pem)
             mutual = ssl.create_default_context(cadata=ca_pem)
             mutual.load_cert_chain(folder / "cert.pem", folder / "key.pem")
@@ -143,8 +132,6 @@ def main() -> None:
                     token(mutual, {"client_id": mutual_app["client_id"]})
                 ),
             }
-        finally:
-            stop(process)
     print(
         f"bench/tls.py — {platform.python_version()}, {ssl.OPENSSL_VERSION}, {os.cpu_count()} CPUs"
     )

@@ -8,8 +8,6 @@ import http.client
 import json
 import socket
 import ssl
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +17,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.servers import (
-    ROOT,
     free_port,
     gunicorn,
     manage,
+    serve_tls,
     sqlite_site_env,
-    stop,
-    wait_until_listening,
 )
 from pki import certificates
 
@@ -48,7 +44,6 @@ class TlsSite:
     http_url: str
     tls_port: int
     directory: Path
-    process: subprocess.Popen[bytes]
     ca_pem: str = ""
     log_path: Path = field(default_factory=Path)
 
@@ -133,34 +128,20 @@ def start_tls_site() -> Iterator[TlsSite]:
     ):
         env = {**env, "HANDSHAKE_TLS_URL": f"https://127.0.0.1:{tls_port}"}
         log_path = Path(directory) / "serve_tls.log"
-        with log_path.open("wb") as log, gunicorn(env, port=http_port) as http_url:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "serve_tls",
-                    f"--port={tls_port}",
-                    f"--handshake-timeout={HANDSHAKE_SECONDS}",
-                ],
-                cwd=ROOT,
+        with (
+            log_path.open("wb") as log,
+            gunicorn(env, port=http_port) as http_url,
+            serve_tls(env, port=tls_port, output=log, handshake_seconds=HANDSHAKE_SECONDS),
+        ):
+            site = TlsSite(
                 env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                http_url=http_url,
+                tls_port=tls_port,
+                directory=Path(directory),
+                log_path=log_path,
             )
-            try:
-                wait_until_listening(tls_port, process)
-                site = TlsSite(
-                    env=env,
-                    http_url=http_url,
-                    tls_port=tls_port,
-                    directory=Path(directory),
-                    process=process,
-                    log_path=log_path,
-                )
-                site.ca_pem = site.plain_request("GET", "/setup/tls/ca.pem").body.decode()
-                yield site
-            finally:
-                stop(process)
+            site.ca_pem = site.plain_request("GET", "/setup/tls/ca.pem").body.decode()
+            yield site
 
 
 def _exchange(
