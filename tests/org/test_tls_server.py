@@ -251,3 +251,30 @@ def _oversized_certificate(
         .sign(ca.private_key, hashes.SHA256())
     )
     return certificates.IssuedCertificate(certificate=padded, private_key=normal.private_key)
+
+
+def test_a_client_that_sends_half_a_request_does_not_hold_up_others(tls_site):
+    with (
+        socket.create_connection(("127.0.0.1", tls_site.tls_port), timeout=30) as raw,
+        tls_site.client_context().wrap_socket(raw, server_hostname="127.0.0.1") as slow,
+    ):
+        slow.sendall(b"POST /services/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+
+        _still_serving(tls_site)
+        _still_serving(tls_site)
+
+
+def test_a_request_body_larger_than_the_listener_takes_is_answered_413(tls_site):
+    with (
+        socket.create_connection(("127.0.0.1", tls_site.tls_port), timeout=30) as raw,
+        tls_site.client_context().wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(
+            b"POST /services/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 999999999\r\n\r\n"
+        )
+        answer = tls.recv(4096)
+
+    assert answer.startswith(b"HTTP/1.1 413")
+    _still_serving(tls_site)
