@@ -23,8 +23,9 @@ class Org(models.Model):
     allow_username_password_flow = models.BooleanField(default=False)
     allow_user_agent_flow = models.BooleanField(default=False)
     require_pkce_for_all_apps = models.BooleanField(default=False)
-    # How far ahead a JWT bearer assertion's exp may lie: Salesforce's "within 3 minutes".
-    jwt_bearer_window_seconds = models.PositiveIntegerField(default=180)
+    # How far ahead a JWT bearer assertion's exp may lie; None: any time ahead, as real orgs
+    # accept (Salesforce's documentation says "within 3 minutes").
+    jwt_bearer_window_seconds = models.PositiveIntegerField(null=True, blank=True, default=None)
     # DailyApiRequests' Max for each data space (a Developer Edition org's 15,000 a day).
     daily_api_requests = models.PositiveIntegerField(default=15000)
 
