@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from playground import views
+from playground import clearing, views
 from playground.labs.tls import views as tls_lab
 
 app_name = "playground"
@@ -26,6 +26,7 @@ urlpatterns = [
         name="start_server_run",
     ),
     path("servers/<slug:server_id>/forget/", views.forget_server, name="forget_server"),
+    path("my-data/", clearing.clear_my_data, name="clear_my_data"),
     path("callback/", views.callback, name="callback"),
     path("inspect/", views.inspect_token, name="inspect_token"),
     path("differences/", views.differences, name="differences"),
