@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from playground import clearing, views
+from playground import clearing, room, views
 from playground.labs.tls import views as tls_lab
 
 app_name = "playground"
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("servers/<slug:server_id>/forget/", views.forget_server, name="forget_server"),
     path("my-data/", clearing.clear_my_data, name="clear_my_data"),
+    path("room/", room.room, name="room"),
     path("callback/", views.callback, name="callback"),
     path("inspect/", views.inspect_token, name="inspect_token"),
     path("differences/", views.differences, name="differences"),
