@@ -17,6 +17,7 @@ urlpatterns = [
     path("runs/<slug:run_id>/share/", views.share_run, name="share_run"),
     path("runs/<slug:run_id>/unshare/", views.stop_sharing_run, name="stop_sharing_run"),
     path("shared/<slug:share_id>/", views.shared_run, name="shared_run"),
+    path("shared/<slug:share_id>/live/", views.shared_run_live, name="shared_run_live"),
     path("shared/<slug:share_id>/export/", views.export_shared_run, name="export_shared_run"),
     path("servers/", views.server_list, name="server_list"),
     path("servers/<slug:server_id>/", views.server_detail, name="server_detail"),

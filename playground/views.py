@@ -325,11 +325,33 @@ def _shared(share_id: str) -> tuple[FlowRun, Flow]:
 @never_cache
 def shared_run(request: HttpRequest, share_id: str) -> HttpResponse:
     run, flow = _shared(share_id)
+    return _shared_page(request, run, flow, "playground/shared.html")
+
+
+def _shared_page(request: HttpRequest, run: FlowRun, flow: Flow, template: str) -> HttpResponse:
     # Secrets are always redacted here, whoever is looking, the owner included.
     context = {"run": run, "flow": flow, "transcript": export.transcript_of(run, flow)}
-    response = render(request, "playground/shared.html", context)
+    response = render(request, template, context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# htmx stops polling on this status: the link was withdrawn, there is nothing more to follow.
+STOP_POLLING = 286
+
+
+@require_GET
+@never_cache
+def shared_run_live(request: HttpRequest, share_id: str) -> HttpResponse:
+    """The share page's transcript, for its polling: 204 while the run has not moved on."""
+    run = sharing.shared_run(share_id)
+    if run is None:
+        return HttpResponse(
+            '<p class="callout">The trainer stopped sharing this run.</p>', status=STOP_POLLING
+        )
+    if request.GET.get("version") == str(run.version):
+        return HttpResponse(status=204)
+    return _shared_page(request, run, _flow_of(run), "playground/shared.html#transcript")
 
 
 @require_GET
