@@ -58,11 +58,15 @@ class StepCard:
 
     @property
     def faults(self) -> tuple[Fault, ...]:
-        """The faults a visitor may try now: before the step runs, or once it has."""
+        """The faults a visitor may try now: before the step runs, or all of them once it has.
+
+        A trainer shows the normal path first and the attack after, so a step that has run
+        keeps the faults sent in its place (from the state it had) beside those sent after it.
+        """
         if self.state in {"next", "waiting"}:
             return self.step.faults_before
         if self.state == "done":
-            return self.step.faults_after
+            return self.step.faults
         return ()
 
     @property

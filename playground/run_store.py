@@ -44,6 +44,15 @@ def results(run: FlowRun) -> dict[str, StepResult]:
     }
 
 
+def values_before(run: FlowRun, slug: str) -> dict[str, Any] | None:
+    """The values the run remembered just before the named step first ran, if it has run."""
+    for entry in run.steps:
+        if isinstance(entry, dict) and entry.get("step") == slug:
+            kept = entry.get("values_before")
+            return dict(kept) if isinstance(kept, dict) else None
+    return None
+
+
 def breakages(run: FlowRun, flow: Flow) -> dict[str, tuple[Breakage, ...]]:
     """Every Break it attempt of the run, by step, oldest first."""
     found: dict[str, list[Breakage]] = {}
@@ -64,12 +73,16 @@ def save_result(run: FlowRun, step: Step, result: StepResult) -> tuple[FlowRun, 
     values = {**run.values, **dict(result.remember)}
     previous = results(run).get(step.slug)
     kept = list(run.steps)
+    # What the run remembered before this step first ran: a fault offered before the step
+    # can still be sent from that state once the step (and any after it) has run.
+    before = values_before(run, step.slug)
+    before = dict(run.values) if before is None else before
     if previous is not None and previous.outcome == "pending":
         # A poll step asked again: one entry, every poll so far listed in it (RFC 8628 §3.4).
         polls = (*previous.exchanges, *result.exchanges)[-MAX_POLLS_KEPT:]
         result = replace(result, exchanges=polls)
         kept = [e for e in kept if not (isinstance(e, dict) and e.get("step") == step.slug)]
-    entry = {"step": step.slug, "result": dump(result)}
+    entry = {"step": step.slug, "result": dump(result), "values_before": before}
     state = values.get("state", run.oauth_state) if step.kind == "browser" else run.oauth_state
     return _update(
         run, values=values, steps=[*kept, entry], oauth_state=state, version=F("version") + 1

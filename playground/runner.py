@@ -17,7 +17,7 @@ from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
 from playground.run_context import callback_url, flow_of, step_context, transport_for
-from playground.run_store import MAX_FAULTS_KEPT, save_breakage, save_result
+from playground.run_store import MAX_FAULTS_KEPT, save_breakage, save_result, values_before
 from playground.vocabulary import Attempt, Flow, Step, StepContext, StepResult
 
 MOVED_ON = "Another tab moved this run on first; here is where it stands."
@@ -172,7 +172,8 @@ def break_step(
 ) -> FlowRun | Problem | Invalid:
     """Try one of the step's faults for real and record what came back.
 
-    A fault offered before the step runs uses the request the step would send now; one
+    A fault offered before the step runs uses the request the step would send now (or, once
+    the step has run, would have sent then: built from the values the run had before it); one
     offered after it replays the request the step sent. Either way the run's remembered
     values stay as they were, so the step and those after it still run as designed.
     """
@@ -187,6 +188,9 @@ def break_step(
     if len(run.faults) >= MAX_FAULTS_KEPT:
         return Problem("This run has been broken enough times; start a new one.", run)
     ctx = step_context(run, transport)
+    before = values_before(run, slug) if card.state == "done" and not fault.after else None
+    if before is not None:
+        ctx = replace(ctx, values=before)
     if not fault.after and card.step.inputs:
         # A fault sent before the step runs starts from what the visitor typed.
         with_inputs = _with_inputs(run, card, ctx, submitted)
