@@ -436,3 +436,11 @@ class QueryCursor(models.Model):
 
 # Bulk API 2.0's jobs live in their own package; Django finds models through this module.
 from org.bulk.models import BulkChunk, BulkJob  # noqa: E402, F401
+
+# The event bus's definitions and log live in their own package, found the same way.
+from org.events.models import (  # noqa: E402, F401
+    ChannelCounter,
+    ChannelRetention,
+    Event,
+    EventDefinition,
+)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from org import ids
+from org.events.definitions import seed_definitions
 from org.keys import create_signing_key
 from org.models import Org, OrgUser, Record, SigningKey
 from org.rest.schema import SOBJECTS
@@ -206,6 +207,7 @@ def _seed() -> Org:
                 timezone=demo.timezone,
                 security_token_hash=security_token_hash(demo.security_token),
             )
+    seed_definitions(org)
     owner = OrgUser.objects.filter(org=org).order_by("pk").first()
     for demo_account in DEMO_ACCOUNTS:
         account = _seed_record(

@@ -1,0 +1,1 @@
+"""The org's event bus: platform event definitions, the event log channels read by replay id."""
