@@ -162,6 +162,17 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
     return _changed_cards(request, outcome, flow, step)
 
 
+@require_POST
+def retry_step(request: HttpRequest, run_id: str, step: str) -> HttpResponse:
+    """Try again: the step the run stopped at (a refusal such as Deny) is due once more."""
+    run, _ = _owned_run(request, run_id)
+    outcome = runner.retry_step(run, step)
+    if isinstance(outcome, runner.Problem):
+        messages.warning(request, outcome.message)
+        return _see_other(_run_url(run))
+    return _see_other(_run_url(outcome, step))
+
+
 def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) -> HttpResponse:
     """htmx: this step's card swapped in; the next card and the overview out of band."""
     cards = step_cards(run, flow)
@@ -330,7 +341,13 @@ def shared_run(request: HttpRequest, share_id: str) -> HttpResponse:
 
 def _shared_page(request: HttpRequest, run: FlowRun, flow: Flow, template: str) -> HttpResponse:
     # Secrets are always redacted here, whoever is looking, the owner included.
-    context = {"run": run, "flow": flow, "transcript": export.transcript_of(run, flow)}
+    context = {
+        "run": run,
+        "flow": flow,
+        "transcript": export.transcript_of(run, flow),
+        # The run page's own overview diagram, its steps done so far marked as done.
+        "rows": lane_rows(step_cards(run, flow)),
+    }
     response = render(request, template, context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -42,6 +42,11 @@ def test_the_share_page_polls_and_gets_nothing_new_until_a_step_runs(client, org
     fragment = moved_on.content.decode()
     assert "Ask for a token with the client ID and secret" in fragment
     assert "&lt;access_token&gt;" in fragment
+    # The run page's overview diagram, the token step now drawn as done.
+    done = lxml.html.fromstring(moved_on.content).xpath(
+        "//*[contains(@class, 'lanes__row--done')]/span[@class='lanes__number']/text()"
+    )
+    assert set(done) == {"1"}
     run.refresh_from_db()
     assert run.client_secret not in fragment
     assert run.values["access_token"] not in fragment
