@@ -83,8 +83,22 @@ class StepCard:
         )
 
     @property
+    def arrows(self) -> tuple[Arrow, ...]:
+        """The messages this step's outcome drew: a refusal has its own, not the success path."""
+        return (self.result.arrows if self.result else ()) or self.step.arrows
+
+    @property
+    def why(self) -> str:
+        return (self.result.why if self.result else "") or self.step.why
+
+    @property
+    def stopped(self) -> bool:
+        """The run ended at this step: "Try again" runs it anew."""
+        return self.state == "done" and self.result is not None and self.result.outcome == "error"
+
+    @property
     def rows(self) -> tuple[LaneRow, ...]:
-        return tuple(LaneRow(self.number, arrow, "current") for arrow in self.step.arrows)
+        return tuple(LaneRow(self.number, arrow, "current") for arrow in self.arrows)
 
     @property
     def differences(self) -> tuple[Difference, ...]:
@@ -108,9 +122,7 @@ def lane_rows(cards: tuple[StepCard, ...]) -> tuple[LaneRow, ...]:
         "locked": "upcoming",
     }
     return tuple(
-        LaneRow(card.number, arrow, tones[card.state])
-        for card in cards
-        for arrow in card.step.arrows
+        LaneRow(card.number, arrow, tones[card.state]) for card in cards for arrow in card.arrows
     )
 
 

@@ -89,6 +89,12 @@ def save_result(run: FlowRun, step: Step, result: StepResult) -> tuple[FlowRun, 
     )
 
 
+def forget_result(run: FlowRun, step: Step) -> tuple[FlowRun, bool]:
+    """The run as stored without the step's result, so the step is due again."""
+    kept = [e for e in run.steps if not (isinstance(e, dict) and e.get("step") == step.slug)]
+    return _update(run, steps=kept, version=F("version") + 1)
+
+
 def save_breakage(
     run: FlowRun, step: Step, fault: Fault, result: StepResult
 ) -> tuple[FlowRun, bool]:

@@ -17,7 +17,13 @@ from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.flows.external import external_flow
 from playground.models import ExternalServer, FlowRun
 from playground.run_context import callback_url, flow_of, step_context, transport_for
-from playground.run_store import MAX_FAULTS_KEPT, save_breakage, save_result, values_before
+from playground.run_store import (
+    MAX_FAULTS_KEPT,
+    forget_result,
+    save_breakage,
+    save_result,
+    values_before,
+)
 from playground.vocabulary import Attempt, Flow, Step, StepContext, StepResult
 
 MOVED_ON = "Another tab moved this run on first; here is where it stands."
@@ -160,6 +166,19 @@ def perform_step(
     # Deliberately no transaction.atomic() here: the org handles the request in-process and
     # must commit on its own, as it would for any other client.
     return _stored(*save_result(run, card.step, _perform(card.step, ctx)))
+
+
+def retry_step(run: FlowRun, slug: str) -> FlowRun | Problem:
+    """Make the step the run stopped at due again: "Try again" after a refusal such as Deny.
+
+    The refusal stays on the page until then; what earlier steps remembered (state, PKCE
+    verifier) is kept, so the callback still matches the authorization request.
+    """
+    flow = flow_of(run)
+    card = card_for(run, flow, slug) if flow else None
+    if card is None or not card.stopped:
+        return Problem("Only the step this run stopped at can be tried again.", run)
+    return _stored(*forget_result(run, card.step))
 
 
 def break_step(

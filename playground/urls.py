@@ -13,6 +13,7 @@ urlpatterns = [
     path("flows/<slug:slug>/runs/", views.start_flow_run, name="start_flow_run"),
     path("runs/<slug:run_id>/", views.run_detail, name="run_detail"),
     path("runs/<slug:run_id>/steps/<slug:step>/", views.run_step, name="run_step"),
+    path("runs/<slug:run_id>/steps/<slug:step>/again/", views.retry_step, name="retry_step"),
     path("runs/<slug:run_id>/export/", views.export_run, name="export_run"),
     path("runs/<slug:run_id>/share/", views.share_run, name="share_run"),
     path("runs/<slug:run_id>/unshare/", views.stop_sharing_run, name="stop_sharing_run"),

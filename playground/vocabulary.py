@@ -185,6 +185,10 @@ class StepResult:
     browser_url: str = ""  # browser steps: where to send the person next
     at: float = field(default_factory=time.time)
     poll_after: int = 0  # pending poll steps: seconds to wait before asking again
+    # An outcome with a story of its own (a refusal such as access_denied): the arrows to draw
+    # and what to say in place of the step's usual ones; empty means the step's own.
+    arrows: tuple[Arrow, ...] = ()
+    why: str = ""
 
 
 @dataclass(frozen=True)

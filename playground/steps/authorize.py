@@ -16,6 +16,7 @@ from playground.artefacts import (
     pkce_proof,
     signature_proof,
 )
+from playground.exchange import HttpExchange
 from playground.inspector import (
     Check,
 )
@@ -121,6 +122,46 @@ def _callback_checks(ctx: StepContext) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def refused_authorization(
+    received: Mapping[str, str],
+    exchanges: tuple[HttpExchange, ...],
+    artefacts: tuple[Artefact, ...],
+    *,
+    fragment: bool = False,
+) -> StepResult:
+    """The redirect came back with an error instead of a code (or, in `fragment`, tokens).
+
+    A refusal is its own outcome (RFC 6749 §4.1.2.1, §4.2.2.1): its own arrows and its own
+    explanation, never the success path's "302 with code".
+    """
+    error = received["error"]
+    carried, mark = ("tokens", "#") if fragment else ("code", "?")
+    if error == "access_denied":
+        headline = f"You chose Deny: the org sent back access_denied and no {carried}."
+        why = (
+            "Deny on the consent page is the person's answer, and the org passes it on: it "
+            f"sends the browser back to the callback with error=access_denied instead of "
+            f"{carried}, and the same state, so the app knows which request was turned down. "
+            "Nothing was issued and there is nothing to redeem. A well-behaved app says so "
+            "plainly and offers to ask again; it does not retry on its own."
+        )
+    else:
+        headline = f"The org sent back an error: {error}"
+        why = (
+            f"The org refused this authorization request and said why in the redirect "
+            f"(error={error}); no {carried} was issued. The error names the problem for "
+            "the app's developer; the person needs a plain message and a way to start over."
+        )
+    if received.get("error_description"):
+        headline += f" ({received['error_description']})"
+    arrows = (
+        Arrow("authorization", "browser", f"302 to the callback with error={error}"),
+        Arrow("browser", "client", f"GET /playground/callback/{mark}error={error}"),
+        Arrow("client", "browser", f"no {carried}: tell the person, offer to try again"),
+    )
+    return StepResult("error", headline, exchanges, artefacts, arrows=arrows, why=why)
+
+
 def code_callback_step(
     *, why: str, differences: tuple[str, ...] = (), faults: tuple[Fault, ...] = ()
 ) -> Step:
@@ -132,10 +173,7 @@ def code_callback_step(
         )
         artefacts: tuple[Artefact, ...] = (table, Checks("The client's checks", checks))
         if "error" in ctx.received:
-            headline = f"The org sent back an error: {ctx.received['error']}"
-            if ctx.received.get("error_description"):
-                headline += f" ({ctx.received['error_description']})"
-            return StepResult("error", headline, exchanges, artefacts)
+            return refused_authorization(ctx.received, exchanges, artefacts)
         if not all(check.passed for check in checks if check.label == "state"):
             return StepResult("error", "The state did not match: refused.", exchanges, artefacts)
         if any(c.label == "iss" and not c.passed and "mix-up" in c.detail for c in checks):
@@ -182,8 +220,7 @@ def fragment_callback_step(*, why: str, differences: tuple[str, ...] = ()) -> St
         table = parameters("What arrived in the fragment", received, secrets=TOKEN_SECRETS)
         artefacts: list[Artefact] = [table, warning, Checks("The client's checks", checks)]
         if "error" in received:
-            headline = f"The org sent back an error: {received['error']}"
-            return StepResult("error", headline, artefacts=tuple(artefacts))
+            return refused_authorization(received, (), tuple(artefacts), fragment=True)
         if not checks[0].passed:
             return StepResult(
                 "error", "The state did not match: refused.", artefacts=tuple(artefacts)
