@@ -5,6 +5,7 @@ from django.urls import path
 from config.org_paths import route
 from org import views
 from org.bulk import urls as bulk_urls
+from org.events import views as event_views
 from org.rest import urls as rest_urls
 from org.tls import views as tls_views
 
@@ -27,6 +28,12 @@ urlpatterns = [
     path("setup/apps/<str:client_id>/", views.setup_app, name="setup_app"),
     path("setup/apps/<str:client_id>/delete/", views.delete_app, name="delete_app"),
     path("setup/tls/", tls_views.setup_tls, name="setup_tls"),
+    path("setup/events/", event_views.setup_events, name="setup_events"),
+    path(
+        "setup/events/retention/",
+        event_views.setup_event_retention,
+        name="setup_event_retention",
+    ),
     path("setup/tls/ca.pem", tls_views.ca_certificate, name="tls_ca_certificate"),
     path(
         "setup/apps/<str:client_id>/certificate/",

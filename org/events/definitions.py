@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from org.events.models import EventDefinition
 from org.models import Org
+from org.rest.spaces import MAIN_SPACE
 
 # The field types a definition may use, as describe names them.
 FIELD_TYPES = {"string": "Text", "double": "Number", "boolean": "Checkbox", "datetime": "Date/Time"}
@@ -59,23 +62,33 @@ def channel_of(api_name: str) -> str:
 def seed_definitions(org: Org) -> None:
     for api_name, label, fields in SEEDED:
         EventDefinition.objects.get_or_create(
-            org=org, api_name=api_name, defaults={"label": label, "fields": fields}
+            org=org,
+            space=MAIN_SPACE,
+            api_name=api_name,
+            defaults={"label": label, "fields": fields},
         )
 
 
-def find(org: Org, api_name: str) -> EventDefinition | None:
+def visible(org: Org, space: str) -> QuerySet[EventDefinition]:
+    """The org's definitions and the ones this space defined itself."""
+    return EventDefinition.objects.filter(org=org, space__in={MAIN_SPACE, space})
+
+
+def find(org: Org, space: str, api_name: str) -> EventDefinition | None:
     """The definition with this API name; names are case-insensitive, as sObject names are."""
-    return EventDefinition.objects.filter(org=org, api_name__iexact=api_name).first()
+    return visible(org, space).filter(api_name__iexact=api_name).first()
 
 
-def define(org: Org, api_name: str, label: str, fields: list[FieldSpec]) -> EventDefinition:
-    """Save a new platform event type, or say why it cannot be saved."""
+def define(
+    org: Org, space: str, api_name: str, label: str, fields: list[FieldSpec]
+) -> EventDefinition:
+    """Save a new platform event type for a space, or say why it cannot be saved."""
     if not EVENT_NAME.fullmatch(api_name) or len(api_name) > 43:
         raise DefinitionError(
             "The API name must start with a letter, use letters, digits and single "
             "underscores, end in __e and be at most 43 characters."
         )
-    if find(org, api_name) is not None:
+    if find(org, space, api_name) is not None:
         raise DefinitionError(f"An event named {api_name} already exists.")
     if not label.strip() or len(label) > 80:
         raise DefinitionError("Give the event a label of 1 to 80 characters.")
@@ -95,6 +108,7 @@ def define(org: Org, api_name: str, label: str, fields: list[FieldSpec]) -> Even
         seen.add(field.name.lower())
     return EventDefinition.objects.create(
         org=org,
+        space=space,
         api_name=api_name,
         label=label.strip(),
         fields=[{"name": f.name, "type": f.type} for f in fields],

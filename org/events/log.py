@@ -47,9 +47,9 @@ class Page:
     last_replay_id: int
 
 
-def retention_of(org: Org, channel: str) -> timedelta:
+def retention_of(org: Org, space: str, channel: str) -> timedelta:
     minutes = (
-        ChannelRetention.objects.filter(org=org, channel=channel)
+        ChannelRetention.objects.filter(org=org, space=space, channel=channel)
         .values_list("minutes", flat=True)
         .first()
     )
@@ -109,7 +109,7 @@ def read_after(org: Org, space: str, channel: str, replay_id: object) -> Page:
         org=org,
         space=space,
         channel=channel,
-        created_at__gte=timezone.now() - retention_of(org, channel),
+        created_at__gte=timezone.now() - retention_of(org, space, channel),
     )
     first_kept = retained.order_by("replay_id").values_list("replay_id", flat=True).first()
     earliest_resumable = (latest + 1 if first_kept is None else first_kept) - 1

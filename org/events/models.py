@@ -12,9 +12,13 @@ from org.models import Org
 
 
 class EventDefinition(models.Model):
-    """A platform event type (Order_Placed__e): its API name and custom fields."""
+    """A platform event type (Order_Placed__e): its API name and custom fields.
+
+    `space` "" is the org's own (seeded) definition every space sees; a visitor id marks one a
+    trainee defined in Setup, which only that trainee's space sees."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    space = models.CharField(max_length=64, blank=True)
     api_name = models.CharField(max_length=43)
     label = models.CharField(max_length=80)
     # [{"name": "Amount__c", "type": "double"}, …]
@@ -54,15 +58,18 @@ class ChannelCounter(models.Model):
 
 
 class ChannelRetention(models.Model):
-    """A channel whose retention Setup shortened from Salesforce's 72 hours."""
+    """A channel of one data space whose retention Setup shortened from the 72 hours."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    space = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=100)
     minutes = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["org", "channel"], name="one_retention_per_channel")
+            models.UniqueConstraint(
+                fields=["org", "space", "channel"], name="one_retention_per_channel"
+            )
         ]
 
     def __str__(self) -> str:

@@ -85,14 +85,16 @@ def test_j1_a_trainee_never_reads_another_trainees_events(org):
 
 
 def test_retention_is_72_hours_unless_setup_shortens_it(org):
-    assert retention_of(org, ORDERS) == DEFAULT_RETENTION == timedelta(hours=72)
-    ChannelRetention.objects.create(org=org, channel=ORDERS, minutes=5)
-    assert retention_of(org, ORDERS) == timedelta(minutes=5)
-    assert retention_of(org, ACCOUNTS) == timedelta(hours=72)
+    assert retention_of(org, "", ORDERS) == DEFAULT_RETENTION == timedelta(hours=72)
+    ChannelRetention.objects.create(org=org, space="", channel=ORDERS, minutes=5)
+    assert retention_of(org, "", ORDERS) == timedelta(minutes=5)
+    assert retention_of(org, "", ACCOUNTS) == timedelta(hours=72)
+    # A trainee's switch shortens only the trainee's own channel.
+    assert retention_of(org, ALICE, ORDERS) == timedelta(hours=72)
 
 
 def test_j5_replay_id_older_than_retention_is_refused(org):
-    ChannelRetention.objects.create(org=org, channel=ORDERS, minutes=1)
+    ChannelRetention.objects.create(org=org, space="", channel=ORDERS, minutes=1)
     for _ in range(3):
         append(org, "", ORDERS, {})
     _expire(org, ORDERS, 1, minutes=2)
@@ -109,7 +111,7 @@ def test_j5_replay_id_older_than_retention_is_refused(org):
 
 
 def test_j5_when_everything_expired_only_the_latest_id_resumes(org):
-    ChannelRetention.objects.create(org=org, channel=ORDERS, minutes=1)
+    ChannelRetention.objects.create(org=org, space="", channel=ORDERS, minutes=1)
     append(org, "", ORDERS, {})
     append(org, "", ORDERS, {})
     _expire(org, ORDERS, 1, minutes=5)
