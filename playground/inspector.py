@@ -27,7 +27,7 @@ MAX_SHOWN_VALUE = 400
 # Real claims nest a few levels (address, cnf.jwk); deeper structures are attacks on parsers.
 MAX_DEPTH = 32
 
-Verdict = Literal["valid", "invalid", "unsigned", "unchecked", "malformed", "encrypted"]
+Verdict = Literal["valid", "invalid", "unsigned", "unchecked", "malformed", "encrypted", "opaque"]
 
 RSA_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -195,7 +195,7 @@ class InspectedJwt:
 
     @property
     def decoded(self) -> bool:
-        return self.verdict not in {"malformed", "encrypted"}
+        return self.verdict not in {"malformed", "encrypted", "opaque"}
 
 
 class _Malformed(Exception):
@@ -208,6 +208,16 @@ class _Key:
     algorithms: tuple[str, ...]
     description: str
     notes: tuple[str, ...] = ()
+
+
+# A token without dots is no JWT; from this org it is most likely an access or refresh token.
+OPAQUE = (
+    "This is not a JWT: a JWT has parts separated by dots, and this has none. That is expected "
+    "for this org's access tokens: they are opaque strings, shaped like a Salesforce session "
+    "id (the org id, '!', then random characters), and only the org can say what one stands "
+    "for: ask its introspection endpoint (RFC 7662). Refresh tokens are opaque too. An access "
+    "token is a JWT (RFC 9068) only if its connected app turns on JWT access tokens in Setup."
+)
 
 
 def inspect_jwt(
@@ -244,6 +254,8 @@ def inspect_jwt(
             "This has five parts, so it is an encrypted JWT (JWE). Its contents can only be "
             "read with the recipient's private key, which the inspector does not take.",
         )
+    if len(parts) == 1 and token:
+        return InspectedJwt("opaque", OPAQUE)
     if len(parts) != 3:
         return InspectedJwt(
             "malformed",
