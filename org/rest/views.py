@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from org.events import publishing
 from org.rest import collections, describe, limits, query, replication, store
 from org.rest.bodies import json_object, read_json
 from org.rest.calls import NO_CONTENT, Answer, ApiRequest, Handler, call, error_response
@@ -55,6 +56,10 @@ def describe_global(request: HttpRequest, version: str) -> HttpResponse:
 
 
 def _create(r: ApiRequest, name: str) -> Answer:
+    event = publishing.event_type(r.caller, name)
+    if event is not None:
+        values = json_object(read_json(r.http), of=event.api_name)
+        return Answer(publishing.publish(r.caller, event, values), 201)
     sobject = _sobject(name)
     values = json_object(read_json(r.http), of=sobject.name)
     results = create_records(r.caller, [NewRecord(sobject.name, values)])
