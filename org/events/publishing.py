@@ -18,6 +18,7 @@ from org.events.log import append
 from org.events.models import EventDefinition
 from org.rest.errors import ApiError, RecordError
 from org.rest.spaces import Caller
+from org.rest.writes import ROLLED_BACK, SaveResult
 
 # The key prefix the documentation's examples of a published event's id carry.
 EVENT_PREFIX = "e00"
@@ -64,13 +65,54 @@ def _checked(definition: EventDefinition, values: dict[str, Any]) -> dict[str, A
     return checked
 
 
-def publish(caller: Caller, definition: EventDefinition, values: dict[str, Any]) -> dict[str, Any]:
-    """Append one event; the save result Salesforce gives, or an ApiError for bad values."""
-    payload = {
+def _payload(caller: Caller, definition: EventDefinition, values: dict[str, Any]) -> dict[str, Any]:
+    return {
         "CreatedDate": _timestamp(timezone.now()),
         "CreatedById": caller.user.record_id,
         **_checked(definition, values),
     }
+
+
+def publish(caller: Caller, definition: EventDefinition, values: dict[str, Any]) -> dict[str, Any]:
+    """Append one event; the save result Salesforce gives, or an ApiError for bad values."""
+    return _append(caller, definition, _payload(caller, definition, values))
+
+
+def event_types_of(caller: Caller, names: list[str]) -> list[EventDefinition] | None:
+    """The event type of every record of a collection, or None when any is not an event."""
+    by_name = {d.api_name.lower(): d for d in definitions.visible(caller.org, caller.space)}
+    found = [by_name.get(name.lower()) for name in names]
+    return None if not found or None in found else [d for d in found if d is not None]
+
+
+def publish_collection(
+    caller: Caller,
+    types: list[EventDefinition],
+    records: list[dict[str, Any]],
+    *,
+    all_or_none: bool,
+) -> list[dict[str, Any]]:
+    """Publish a collection of events: each checked, and with allOrNone none published when
+    one is refused, as a collection of records is saved."""
+    checked: list[dict[str, Any] | ApiError] = []
+    for definition, values in zip(types, records, strict=True):
+        try:
+            checked.append(_payload(caller, definition, values))
+        except ApiError as error:
+            checked.append(error)
+    refused = any(isinstance(item, ApiError) for item in checked)
+    results = []
+    for definition, item in zip(types, checked, strict=True):
+        if isinstance(item, ApiError):
+            results.append(SaveResult(None, item.errors).as_json())
+        elif all_or_none and refused:
+            results.append(SaveResult(None, (ROLLED_BACK,)).as_json())
+        else:
+            results.append(_append(caller, definition, item))
+    return results
+
+
+def _append(caller: Caller, definition: EventDefinition, payload: dict[str, Any]) -> dict[str, Any]:
     event = append(caller.org, caller.space, definitions.channel_of(definition.api_name), payload)
     enqueued = RecordError("OPERATION_ENQUEUED", event.event_uuid)
     return {

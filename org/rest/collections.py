@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from org.events import publishing
 from org.rest.bodies import json_object
 from org.rest.describe import MAX_BATCH_SIZE
 from org.rest.errors import ApiError
@@ -51,6 +52,9 @@ def _type_of(record: dict[str, Any]) -> str:
 
 def create(caller: Caller, body: Any) -> list[dict[str, Any]]:
     records, all_or_none = _records(body)
+    events = publishing.event_types_of(caller, [_type_of(r) for r in records])
+    if events is not None:
+        return publishing.publish_collection(caller, events, records, all_or_none=all_or_none)
     items = [NewRecord(_type_of(r), r) for r in records]
     return [r.as_json() for r in create_records(caller, items, all_or_none=all_or_none)]
 

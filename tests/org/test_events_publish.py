@@ -93,3 +93,36 @@ def test_j1_a_trainees_published_events_stay_in_the_trainees_space(alice, bob):
     assert [e.payload["Customer__c"] for e in _events("bob-visitor")] == ["B"]
     assert [e.replay_id for e in _events("alice-visitor")] == [1, 2]
     assert _events("") == []
+
+
+def _collection(records, all_or_none=False):
+    return {"allOrNone": all_or_none, "records": records}
+
+
+def _order(**values):
+    return {"attributes": {"type": "Order_Placed__e"}, **values}
+
+
+def test_a_collection_of_events_publishes_each_in_order(main):
+    answer = main.post(
+        "/composite/sobjects",
+        _collection([_order(Customer__c="A"), _order(Customer__c="B"), _order(Nope__c=1)]),
+    )
+    assert answer.status_code == 200
+    first, second, bad = answer.json()
+    assert first["success"] is True
+    assert second["errors"][0]["statusCode"] == "OPERATION_ENQUEUED"
+    assert bad["success"] is False
+    assert bad["errors"][0]["statusCode"] == "INVALID_FIELD"
+    assert [e.payload["Customer__c"] for e in _events("")] == ["A", "B"]
+
+
+def test_all_or_none_publishes_no_event_of_a_collection_with_a_bad_one(main):
+    answer = main.post(
+        "/composite/sobjects", _collection([_order(Amount__c=1), _order(Amount__c="x")], True)
+    )
+    rolled_back, bad = answer.json()
+    assert rolled_back["success"] is False
+    assert rolled_back["errors"][0]["statusCode"] == "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+    assert bad["errors"][0]["statusCode"] == "JSON_PARSER_ERROR"
+    assert _events("") == []
