@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from org.events.log import read_after
+from org.events.models import Event
 from org.models import Org, OrgUser
 from tests.org.rest_client import rest_for
 
@@ -126,3 +127,12 @@ def test_all_or_none_publishes_no_event_of_a_collection_with_a_bad_one(main):
     assert rolled_back["errors"][0]["statusCode"] == "ALL_OR_NONE_OPERATION_ROLLED_BACK"
     assert bad["errors"][0]["statusCode"] == "JSON_PARSER_ERROR"
     assert _events("") == []
+
+
+@pytest.mark.parametrize("name", ["AccountChangeEvent", "ContactChangeEvent", "ChangeEvents"])
+def test_a_change_event_cannot_be_published(main, name):
+    # A change event is no sObject: only the org's own record changes make one.
+    answer = main.post(f"/sobjects/{name}/", {"ChangeEventHeader": {"changeType": "CREATE"}})
+    assert answer.status_code == 404
+    assert answer.json()[0]["errorCode"] == "NOT_FOUND"
+    assert Event.objects.count() == 0
