@@ -53,9 +53,14 @@ PARAMETER_MEANINGS = {
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    value: str
+    value: str  # as shown: a long value is shortened
     meaning: str
     secret: bool = False
+    whole: str = ""  # the value in full when `value` is shortened: what Copy and the inspector get
+
+    @property
+    def full(self) -> str:
+        return self.whole or self.value
 
 
 @dataclass(frozen=True)
@@ -160,10 +165,13 @@ def parameters(
     *,
     secrets: frozenset[str] = frozenset(),
     meanings: Mapping[str, str] | None = None,
+    whole: Mapping[str, str] | None = None,
 ) -> Parameters:
+    """A table of `values` (as shown); `whole` holds any value in full that is shortened there."""
     known = {**PARAMETER_MEANINGS, **(meanings or {})}
+    full = whole or {}
     rows = tuple(
-        Parameter(name, value, known.get(name, ""), name in secrets)
+        Parameter(name, value, known.get(name, ""), name in secrets, full.get(name, value))
         for name, value in values.items()
     )
     return Parameters(title, rows)

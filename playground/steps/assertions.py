@@ -224,7 +224,12 @@ def token_result(exchange: HttpExchange, *, shown: tuple[Artefact, ...]) -> Step
         exchanges=(exchange,),
         artefacts=(
             *shown,
-            parameters("The token response, field by field", fields, secrets=TOKEN_SECRETS),
+            parameters(
+                "The token response, field by field",
+                fields,
+                secrets=TOKEN_SECRETS,
+                whole={name: str(value) for name, value in body.items()},
+            ),
             Callout("info", NO_REFRESH_TOKEN),
         ),
         remember=tuple(

@@ -36,7 +36,12 @@ def token_artefacts(
     body = exchange.json_body()
     fields = {name: shorten(str(value)) for name, value in body.items()}
     artefacts: list[Artefact] = [
-        parameters("The token response, field by field", fields, secrets=TOKEN_SECRETS)
+        parameters(
+            "The token response, field by field",
+            fields,
+            secrets=TOKEN_SECRETS,
+            whole={name: str(value) for name, value in body.items()},
+        )
     ]
     extra: list[HttpExchange] = []
     if body.get("signature"):

@@ -20,6 +20,11 @@ def test_a_runs_access_token_opens_in_the_inspector_as_opaque(site, page: Page):
 
     token.get_by_role("button", name="Open in the inspector").click()
 
+    # The whole token reached the inspector, not the shortened one the table shows.
+    pasted = page.locator("textarea[name=token]").input_value()
+    assert "!" in pasted
+    assert "…" not in pasted
+
     expect(page.locator(".verdict")).to_contain_text("Opaque: not a JWT")
     expect(page.locator(".jwt__reason")).to_contain_text("turns on JWT access tokens")
     assert "!" not in page.url
