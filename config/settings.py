@@ -154,9 +154,21 @@ DATABASES: dict[str, dict[str, Any]] = {
     }
 }
 if os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = dict(
-        dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
-    )
+    DATABASES["default"] = dict(dj_database_url.parse(os.environ["DATABASE_URL"]))
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DJANGO_DB_POOL", default=True
+    ):
+        # psycopg's pool keeps each process's connections open without the health-check
+        # round trip every request would otherwise pay; a request waits at most `timeout`
+        # seconds for a connection, then fails with a 503. A connection the server dropped
+        # fails its request once and is replaced.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DJANGO_DB_POOL_SIZE", default=4, minimum=1),
+            "timeout": 5,
+        }
+    else:
+        DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
