@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "config.form_charset.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A 405 with no body becomes the site's 405 page (config/method_not_allowed.py).
+    "config.method_not_allowed.MethodNotAllowedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

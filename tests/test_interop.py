@@ -85,7 +85,7 @@ def _sign_in_and_allow(page: Page, url: str, callback_prefix: str) -> str:
     page.goto(url)
     page.get_by_label("Username").fill("ada@handshake.example")
     page.get_by_label("Password").fill("handshake-demo")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(f"{callback_prefix}**")
     return landed[0]
@@ -97,7 +97,7 @@ def _approve_device(page: Page, verification_uri: str, user_code: str) -> None:
     if page.get_by_label("Username").count():
         page.get_by_label("Username").fill("ada@handshake.example")
         page.get_by_label("Password").fill("handshake-demo")
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
     if page.get_by_role("button", name="Continue").count():
         page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Allow").click()

@@ -14,7 +14,7 @@ def _sign_in_and_allow(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("sign in|log in", re.I))
     page.get_by_label("Username").fill("ada@handshake.example")
     page.get_by_label("Password").fill("handshake-demo")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("button", name="Allow").click()
 
 

@@ -45,7 +45,7 @@ def test_device_flow_is_approved_in_a_second_page_while_the_first_polls(site, pa
     phone.goto(link.get_attribute("href") or "")
     phone.get_by_label("Username").fill("ada@handshake.example")
     phone.get_by_label("Password").fill("handshake-demo")
-    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_role("button", name="Sign in", exact=True).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Connect this device?")
     expect(phone.locator(".org-code")).to_have_text(code.inner_text())
     phone.get_by_role("button", name="Allow").click()
