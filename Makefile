@@ -80,11 +80,13 @@ fmt: setup-dev
 bench: setup-dev ## every benchmark, each against a baseline measured in the same run
 	$(PY) bench/pages.py
 	$(PY) bench/token_endpoint.py
+	$(PY) bench/hot_path.py
 	$(PY) bench/rest_api.py
 	$(PY) bench/flow.py
 	$(PY) bench/advisor.py
 	$(PY) bench/inspector.py
 	$(PY) bench/provider_comparison.py
+	$(PY) bench/serving.py
 	$(PY) bench/tls.py
 
 loadtest: setup-dev ## the training room: 200 trainees on SQLite and PostgreSQL (not in `make test`)
