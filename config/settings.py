@@ -158,12 +158,13 @@ DATABASES: dict[str, dict[str, Any]] = {
 if os.environ.get("DATABASE_URL"):
     DATABASES["default"] = dict(dj_database_url.parse(os.environ["DATABASE_URL"]))
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-        "DJANGO_DB_POOL", default=True
+        "DJANGO_DB_POOL", default=False
     ):
         # psycopg's pool keeps each process's connections open without the health-check
         # round trip every request would otherwise pay; a request waits at most `timeout`
-        # seconds for a connection, then fails with a 503. A connection the server dropped
-        # fails its request once and is replaced.
+        # seconds for a connection, then fails with a 503. Off by default: after a database
+        # restart its dead connections fail requests until the pool's backed-off reconnect
+        # succeeds, where a health-checked connection recovers on the next request (H5).
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": env_int("DJANGO_DB_POOL_SIZE", default=4, minimum=1),
