@@ -15,7 +15,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+import os
 import secrets
+import ssl
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -400,3 +403,19 @@ def _extended_key_usage(certificate: x509.Certificate) -> tuple[str, ...]:
     except x509.ExtensionNotFound:
         return ()
     return tuple(_USAGE_NAMES.get(usage, usage.dotted_string) for usage in usages)
+
+
+def load_into(
+    context: ssl.SSLContext, identity: IssuedCertificate, *chain: IssuedCertificate
+) -> None:
+    """Give an SSL context this certificate and key, followed by the chain it sends."""
+    # ssl reads a certificate and key only from files: write them where only we can read,
+    # load them, and remove them at once.
+    with tempfile.TemporaryDirectory(prefix="handshake-tls-") as directory:
+        certificate, key = os.path.join(directory, "chain.pem"), os.path.join(directory, "key.pem")
+        pem = identity.certificate_pem + "".join(link.certificate_pem for link in chain)
+        for path, text in ((certificate, pem), (key, identity.private_key_pem)):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(text)
+        context.load_cert_chain(certificate, key)

@@ -12,9 +12,7 @@ The CertificateRequest carries no list of acceptable CAs, as Salesforce's port 8
 
 from __future__ import annotations
 
-import os
 import ssl
-import tempfile
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections
@@ -46,7 +44,7 @@ def server_context(trusted_pems: list[str]) -> ssl.SSLContext:
     """A TLS 1.2/1.3 server context that asks for a client certificate and verifies it."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = MINIMUM_VERSION
-    _load_certificate(context, authority.server_certificate(), authority.authority())
+    certificates.load_into(context, authority.server_certificate(), authority.authority())
     context.verify_mode = ssl.CERT_OPTIONAL
     for pem in trusted_pems:
         try:
@@ -58,26 +56,6 @@ def server_context(trusted_pems: list[str]) -> ssl.SSLContext:
     context.options |= ssl.OP_NO_TICKET
     context.num_tickets = 0
     return context
-
-
-def _load_certificate(
-    context: ssl.SSLContext,
-    leaf: certificates.IssuedCertificate,
-    issuer: certificates.IssuedCertificate,
-) -> None:
-    # ssl loads a certificate chain only from files: write them where only we can read, load
-    # them, and remove them at once.
-    with tempfile.TemporaryDirectory(prefix="handshake-tls-") as directory:
-        chain = os.path.join(directory, "chain.pem")
-        key = os.path.join(directory, "key.pem")
-        for path, text in (
-            (chain, leaf.certificate_pem + issuer.certificate_pem),
-            (key, leaf.private_key_pem),
-        ):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(text)
-        context.load_cert_chain(chain, key)
 
 
 @dataclass

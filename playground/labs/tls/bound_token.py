@@ -25,7 +25,6 @@ from pki import certificates
 from playground.deadlines import transport_within
 from playground.exchange import HttpExchange, OutgoingRequest
 from playground.flows.client_credentials import RUN_AS
-from playground.labs.tls.handshake import load_identity
 from playground.transports import HttpxTransport, InProcessTransport
 
 # One deadline per exchange with the org's TLS port.
@@ -118,7 +117,7 @@ def _register(client_id: str, owner: str, pem: str) -> str:
 def _context(authority_pem: str, identity: certificates.IssuedCertificate | None) -> ssl.SSLContext:
     context = ssl.create_default_context(cadata=authority_pem)
     if identity is not None:
-        load_identity(context, identity)
+        certificates.load_into(context, identity)
     return context
 
 

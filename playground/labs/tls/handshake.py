@@ -11,10 +11,8 @@ that arrives on its next read (RFC 8446 §4.4.2.4).
 
 from __future__ import annotations
 
-import os
 import re
 import ssl
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -228,7 +226,7 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.minimum_version = ssl.TLSVersion.TLSv1_2  # RFC 8996: TLS 1.0 and 1.1 are gone
     server.num_tickets = 0  # one handshake, nothing to resume
-    load_identity(server, setup.server)
+    certificates.load_into(server, setup.server)
     if setup.ask_for_client_certificate:
         server.verify_mode = ssl.CERT_REQUIRED
         for authority in setup.server_trusts:
@@ -237,7 +235,7 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     for authority in setup.client_trusts:
         client.load_verify_locations(cadata=authority.certificate_pem)
     if setup.client is not None:
-        load_identity(client, setup.client)
+        certificates.load_into(client, setup.client)
     if setup.client_only_version is not None:
         with warnings.catch_warnings():
             # Offering a deprecated version is the point of this scenario (RFC 8996).
@@ -246,15 +244,3 @@ def _contexts(setup: Setup) -> tuple[ssl.SSLContext, ssl.SSLContext]:
         # OpenSSL 3 refuses to even offer TLS 1.0 at its default security level.
         client.set_ciphers("DEFAULT:@SECLEVEL=0")
     return client, server
-
-
-def load_identity(context: ssl.SSLContext, identity: certificates.IssuedCertificate) -> None:
-    # ssl reads a certificate and key only from files: write them where only we can read,
-    # load them, and remove them at once.
-    with tempfile.TemporaryDirectory(prefix="handshake-lab-") as directory:
-        chain, key = os.path.join(directory, "chain.pem"), os.path.join(directory, "key.pem")
-        for path, text in ((chain, identity.certificate_pem), (key, identity.private_key_pem)):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(text)
-        context.load_cert_chain(chain, key)
