@@ -431,6 +431,12 @@ FLOW_RULES: tuple[Rule, ...] = (
             "Not for production: no multi-factor sign-in, the password sits in configuration, and "
             "Salesforce is retiring the flow.",
         ),
+    ),
+    rule(
+        "flow-production-token-in-url",
+        "flow",
+        (answer_is("environment", "production"),),
+        "rfc9700-implicit",
         con("user-agent", 1, "Tokens exposed in URLs aren't acceptable with real data."),
     ),
     rule(
