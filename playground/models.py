@@ -85,3 +85,28 @@ class TlsLabRun(models.Model):
 
     def __str__(self) -> str:
         return f"TLS lab run {self.id[:8]}…"
+
+
+class EventLabRun(models.Model):
+    """A visitor's event lab (/playground/events/): its practice app, the state of its two
+    CometD subscribers and every action it performed, as the exchanges that went over the wire."""
+
+    id = models.CharField(primary_key=True, max_length=64, default=new_run_id, editable=False)
+    owner = models.CharField(max_length=64, db_index=True)  # the browser session's visitor id
+    client_id = models.CharField(max_length=100)
+    # A practice credential of the simulated org, kept so the lab can get its tokens.
+    client_secret = models.CharField(max_length=200, blank=True)
+    # What actions kept for later ones: the token, the record, each subscriber's clientId,
+    # channel and last replay id (playground/labs/events/subscribers.py).
+    values = models.JSONField(default=dict)
+    # [{"step": slug, "fault": slug or "", "result": StepResult as JSON}], in order.
+    actions = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=0)  # bumped on every action stored
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Event lab run {self.id[:8]}…"

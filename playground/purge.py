@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q
 
 from org.purge import Rule
-from playground.models import ExternalServer, FlowRun, TlsLabRun
+from playground.models import EventLabRun, ExternalServer, FlowRun, TlsLabRun
 
 RUN_RETENTION = timedelta(days=7)
 # A share link lives as long as its run: a shared run is kept this long after its last change.
@@ -27,6 +27,7 @@ def rules(now: datetime) -> list[Rule]:
             | Q(updated__lte=now - SHARED_RUN_RETENTION),
         ),
         Rule("handshake lab runs", TlsLabRun, Q(updated__lte=now - RUN_RETENTION)),
+        Rule("event lab runs", EventLabRun, Q(updated__lte=now - RUN_RETENTION)),
         # Forgetting a server removes its sealed secret and its runs with it.
         Rule(
             "external servers",

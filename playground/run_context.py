@@ -91,13 +91,18 @@ def _app_setup(run: FlowRun) -> AppSetup:
 
 
 def _data_space(run: FlowRun) -> DataSpace:
-    """The practice app's records, as its owner (the runner's admin channel to the org)."""
+    return practice_data_space(client_id=run.client_id, owner=run.owner)
+
+
+def practice_data_space(*, client_id: str, owner: str) -> DataSpace:
+    """A practice app's records, as its owner (the runner's admin channel to the org); the
+    event lab's app uses it too."""
 
     def describe() -> str:
-        return describe_space(owned_app(run.client_id, owner=run.owner))
+        return describe_space(owned_app(client_id, owner=owner))
 
     def while_limit_spent(send: Callable[[], HttpExchange]) -> HttpExchange:
-        app = owned_app(run.client_id, owner=run.owner)
+        app = owned_app(client_id, owner=owner)
         used = exhaust_daily_requests(app.org, space_of(app))
         try:
             return send()
@@ -106,7 +111,7 @@ def _data_space(run: FlowRun) -> DataSpace:
 
     def expire_access_token(value: str) -> None:
         token = find_access_token(value)
-        if token is not None and token.family.app.client_id == run.client_id:
+        if token is not None and token.family.app.client_id == client_id:
             past = timezone.now() - timedelta(seconds=1)
             AccessToken.objects.filter(pk=token.pk).update(expires_at=past)
 

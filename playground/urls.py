@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from playground import clearing, room, views
+from playground.labs.events import views as event_lab
 from playground.labs.tls import views as tls_lab
 
 app_name = "playground"
@@ -48,4 +49,13 @@ urlpatterns = [
         name="break_tls_lab",
     ),
     path("tls/runs/<slug:run_id>/bound-token/", tls_lab.bound_tls_token, name="bound_tls_token"),
+    path("events/", event_lab.event_lab, name="event_lab"),
+    path("events/runs/", event_lab.start_event_lab, name="start_event_lab"),
+    path("events/runs/<slug:run_id>/", event_lab.event_lab_run, name="event_lab_run"),
+    path(
+        "events/runs/<slug:run_id>/actions/<slug:slug>/",
+        event_lab.event_lab_action,
+        name="event_lab_action",
+    ),
+    path("events/runs/<slug:run_id>/export/", event_lab.export_event_lab, name="export_event_lab"),
 ]

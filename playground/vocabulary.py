@@ -14,14 +14,24 @@ from playground.artefacts import Artefact
 from playground.exchange import HttpExchange, OutgoingRequest, Transport
 from playground.guides import FlowGuide
 
-Lane = Literal["browser", "client", "authorization", "resource"]
+Lane = Literal["browser", "client", "authorization", "resource", "publisher", "bus", "subscriber"]
 LANES: tuple[tuple[Lane, str], ...] = (
     ("browser", "Browser"),
     ("client", "Client app"),
     ("authorization", "Authorization server"),
     ("resource", "Resource server"),
 )
-_LANE_INDEX = {lane: number for number, (lane, _) in enumerate(LANES, start=1)}
+# The event lab's diagram: who publishes, the org's event bus, who subscribes.
+EVENT_LANES: tuple[tuple[Lane, str], ...] = (
+    ("publisher", "Publisher"),
+    ("bus", "Event bus"),
+    ("subscriber", "Subscriber"),
+)
+_LANE_INDEX = {
+    lane: number
+    for lanes in (LANES, EVENT_LANES)
+    for number, (lane, _) in enumerate(lanes, start=1)
+}
 
 _SHORTER = (
     ("/services/oauth2/", "/"),
@@ -111,7 +121,7 @@ class Arrow:
 
     @property
     def description(self) -> str:
-        names = dict(LANES)
+        names = dict(LANES + EVENT_LANES)
         return f"{names[self.source]} to {names[self.target]}: {self.label}"
 
 
