@@ -86,13 +86,34 @@ def describe(recommendation: Recommendation) -> tuple[Link, ...]:
     else:
         links += [Link(name, "Salesforce", to_salesforce) for name in names]
     events = recommendation.best("events")
-    if events.id != "none":
+    ways = event_ways(recommendation)
+    outside = ("Middleware",) if recommendation.best("topology").id == "middleware" else names
+    if "inward" in ways:
+        links += [
+            Link(name, "Event bus", "publishes platform events over the API") for name in outside
+        ]
+        links.append(Link("Event bus", "Salesforce", "delivers them to Apex triggers and flows"))
+    if "outward" in ways:
         links.append(Link("Salesforce", "Event bus", f"publishes {events.name}"))
-        consumers = ("Middleware",) if recommendation.best("topology").id == "middleware" else names
-        links += [Link("Event bus", name, "subscribes over the Pub/Sub API") for name in consumers]
+        links += [Link("Event bus", name, "subscribes over the Pub/Sub API") for name in outside]
         if recommendation.best("pattern").id == "ui-update":
             links.append(Link("Event bus", "Open Lightning pages", "refreshes them"))
     return tuple(links)
+
+
+def event_ways(recommendation: Recommendation) -> frozenset[Literal["inward", "outward"]]:
+    """Which way events cross the bus: outside systems publishing into Salesforce (only platform
+    events accept that), Salesforce publishing out to subscribers, or both."""
+    events = recommendation.best("events").id
+    if events == "none":
+        return frozenset()
+    answers = recommendation.answers
+    inward = events in {"platform-events", "both"} and answers.value("external-publishers") == "yes"
+    # Change events always start in Salesforce; platform events go out too unless every event
+    # is said to come from outside and the data only flows in.
+    only_in = inward and events == "platform-events"
+    only_in = only_in and answers.value("data-direction") == "into-salesforce"
+    return frozenset({"inward"} if inward else ()) | frozenset({"outward"} if not only_in else ())
 
 
 def _direction(recommendation: Recommendation) -> Literal["forward", "back", "both"]:
@@ -176,19 +197,33 @@ def build_graph(recommendation: Recommendation) -> graphviz.Digraph:
             fillcolor="#f3e8ff",
             color="#6b3fb5",
         )
-        graph.edge(SALESFORCE, "event-bus", label="publishes", color="#6b3fb5")
-        consumers = ["middleware"] if topology == "middleware" else system_ids
-        for node_id in consumers:
-            # Subscriptions must not drag the bus (and Salesforce with it) to the far side.
-            graph.edge(
-                "event-bus",
-                node_id,
-                label="subscribes",
-                style="dashed",
-                color="#6b3fb5",
-                constraint="false",
-            )
-        if recommendation.best("pattern").id == "ui-update":
+        ways = event_ways(recommendation)
+        outside = ["middleware"] if topology == "middleware" else system_ids
+        # Edges touching the outside systems must not drag the bus (and Salesforce with it) to
+        # the far side: constraint=false keeps them out of the ranking.
+        if "inward" in ways:
+            for node_id in outside:
+                graph.edge(
+                    node_id,
+                    "event-bus",
+                    label="publishes",
+                    style="dashed",
+                    color="#6b3fb5",
+                    constraint="false",
+                )
+            graph.edge("event-bus", SALESFORCE, label="delivers", color="#6b3fb5")
+        if "outward" in ways:
+            graph.edge(SALESFORCE, "event-bus", label="publishes", color="#6b3fb5")
+            for node_id in outside:
+                graph.edge(
+                    "event-bus",
+                    node_id,
+                    label="subscribes",
+                    style="dashed",
+                    color="#6b3fb5",
+                    constraint="false",
+                )
+        if "outward" in ways and recommendation.best("pattern").id == "ui-update":
             graph.node("pages", "Open Lightning pages", shape="note", fillcolor="#eef1f6")
             graph.edge("event-bus", "pages", label="refreshes", style="dashed", color="#6b3fb5")
         with graph.subgraph() as same_rank:

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+
 from advisor import diagrams
+from advisor.decisions import PERSON_FLOWS
 from advisor.diagrams import build_graph, connection_chart, describe, render_svg, system_names
 from advisor.questions import parse_answers, parse_permalink
 from advisor.recommendation import recommend
 from advisor.scenarios import SCENARIO_BY_ID
+from tests.advisor.test_invariants import answer_sets
 
 
 def scenario(scenario_id):
@@ -119,3 +123,83 @@ def test_the_chart_without_a_count_marks_nothing():
 
     assert not any(group.current for group in chart.groups)
     assert [group.systems for group in chart.groups] == [2, 3, 4, 5, 6, 8, 10]
+
+
+EDGE = re.compile(r'^\s*("?[\w-]+"?) -> ("?[\w-]+"?)(?: \[(.*)\])?$', re.MULTILINE)
+OUTSIDE = re.compile(r"^(system-\d+|system-more|middleware)$")
+
+
+def _edges(source):
+    return [(a.strip('"'), b.strip('"'), attrs or "") for a, b, attrs in EDGE.findall(source)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer_sets)
+def test_each_edge_of_the_diagram_follows_from_the_answers(given_answers):
+    recommendation = recommend(parse_answers(given_answers))
+    answers = recommendation.answers
+    source = build_graph(recommendation).source
+    edges = _edges(source)
+    pairs = {(a, b) for a, b, _ in edges}
+    events = recommendation.best("events").id
+    via_middleware = recommendation.best("topology").id == "middleware"
+    outside_publish = (
+        events in {"platform-events", "both"} and answers.value("external-publishers") == "yes"
+    )
+    only_inward = (
+        outside_publish
+        and events == "platform-events"
+        and answers.value("data-direction") == "into-salesforce"
+    )
+
+    # Events published into Salesforce are drawn from the outside systems to the bus and on
+    # to Salesforce; events Salesforce publishes go from it to the bus and out to subscribers.
+    publishers = {a for a, b in pairs if b == "event-bus" and OUTSIDE.match(a)}
+    assert bool(publishers) == outside_publish
+    assert (("event-bus", "salesforce") in pairs) == outside_publish
+    salesforce_publishes = events != "none" and not only_inward
+    assert (("salesforce", "event-bus") in pairs) == salesforce_publishes
+    subscribers = {b for a, b in pairs if a == "event-bus" and OUTSIDE.match(b)}
+    assert bool(subscribers) == salesforce_publishes
+    if via_middleware and events != "none":
+        assert publishers | subscribers == {"middleware"}
+    # Calls go to Salesforce straight from each system, or once from the middleware.
+    callers = {a for a, b in pairs if b == "salesforce" and a != "event-bus"}
+    systems = set(re.findall(r'^\s*"(system-[\w]+)" \[label', source, re.MULTILINE))
+    assert systems
+    assert callers == ({"middleware"} if via_middleware else systems)
+    assert any(a == "person" for a, _ in pairs) == (recommendation.best("flow").id in PERSON_FLOWS)
+    # An arrow starts at the side that makes the call.
+    calls = [
+        attrs for a, b, attrs in edges if b in {"salesforce", "middleware"} and a != "event-bus"
+    ]
+    initiator = answers.value("initiator")
+    for attrs in calls:
+        if initiator == "salesforce":
+            assert "dir=back" in attrs
+        elif initiator == "external":
+            assert "dir=" not in attrs
+        else:
+            assert "dir=both" in attrs
+    # The text beside the picture lists the same number of links (when every system is drawn).
+    if len(system_names(recommendation)) <= diagrams.MAX_DRAWN:
+        assert len(describe(recommendation)) == len(edges)
+
+
+def test_outside_systems_that_publish_into_salesforce_are_drawn_publishing_into_it():
+    recommendation = recommend(
+        parse_answers(
+            {
+                "external-publishers": "yes",
+                "data-direction": "into-salesforce",
+                "system-names": "Warehouse",
+                "system-count": "2",
+            }
+        )
+    )
+    assert recommendation.best("events").id == "platform-events"
+    links = {(link.source, link.target) for link in describe(recommendation)}
+
+    assert ("Warehouse", "Event bus") in links
+    assert ("Event bus", "Salesforce") in links
+    assert ("Salesforce", "Event bus") not in links
