@@ -113,7 +113,12 @@ def event_ways(recommendation: Recommendation) -> frozenset[Literal["inward", "o
     # is said to come from outside and the data only flows in.
     only_in = inward and events == "platform-events"
     only_in = only_in and answers.value("data-direction") == "into-salesforce"
-    return frozenset({"inward"} if inward else ()) | frozenset({"outward"} if not only_in else ())
+    ways: set[Literal["inward", "outward"]] = set()
+    if inward:
+        ways.add("inward")
+    if not only_in:
+        ways.add("outward")
+    return frozenset(ways)
 
 
 def _direction(recommendation: Recommendation) -> Literal["forward", "back", "both"]:
