@@ -4,6 +4,7 @@ outside, which the org refuses."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -79,7 +80,7 @@ def _published(ctx: StepContext, exchange: HttpExchange) -> StepResult:
                 "The save result",
                 {
                     "id": str(body.get("id", "")),
-                    "success": str(body.get("success")),
+                    "success": json.dumps(body.get("success")),
                     "EventUuid": uuid,
                 },
                 meanings={
