@@ -360,6 +360,8 @@ class AppSpec:
     grants: tuple[str, ...]
     scopes: tuple[str, ...]
     public: bool = False
+    # How a confidential app proves itself in this flow when its secret plays no part.
+    proves_itself_with: str = ""
     require_pkce: bool = False
     rotate_refresh_tokens: bool = True
     run_as: str | None = None

@@ -379,7 +379,13 @@ TOKEN_STEP = Step(
 
 FLOW = Flow(
     guide=guide_for("jwt-bearer"),
-    app=AppSpec(grants=(GRANT,), scopes=("api",), pre_authorize=(USER,)),
+    app=AppSpec(
+        grants=(GRANT,),
+        scopes=("api",),
+        pre_authorize=(USER,),
+        proves_itself_with="its private key, by signing each assertion; the org checks the "
+        "signature with the app's certificate",
+    ),
     intro="A back-end job calls the org with nobody at a keyboard. Instead of a password or "
     "client secret it holds a private key, and the org holds the matching certificate. For "
     "each token the job signs a short-lived JWT naming the user it acts for.",
