@@ -439,6 +439,7 @@ from org.bulk.models import BulkChunk, BulkJob  # noqa: E402, F401
 
 # The event bus's definitions and log live in their own package, found the same way.
 from org.events.models import (  # noqa: E402, F401
+    ChangeCapture,
     ChannelCounter,
     ChannelRetention,
     Event,

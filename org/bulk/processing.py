@@ -24,6 +24,7 @@ from django.utils import timezone
 from org.bulk import csv_text
 from org.bulk.jobs import FAILED, IN_PROGRESS, INGEST, JOB_COMPLETE, UPLOAD_COMPLETE
 from org.bulk.models import BulkChunk, BulkJob
+from org.events import changes
 from org.rest import query
 from org.rest.errors import ApiError, RecordError
 from org.rest.schema import SObject, sobject_named
@@ -97,7 +98,8 @@ def _claim() -> tuple[BulkJob, str] | None:
 
 
 def _caller(job: BulkJob) -> Caller:
-    return Caller(org=job.org, space=job.space, user=job.created_by)
+    origin = changes.origin("bulkapi", job.api_version, "")
+    return Caller(org=job.org, space=job.space, user=job.created_by, change_origin=origin)
 
 
 def _fail(job: BulkJob, holder: str, message: str) -> None:

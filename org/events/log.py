@@ -9,8 +9,9 @@ longer retained, or was never given out, is refused with Salesforce's replay err
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -56,21 +57,54 @@ def retention_of(org: Org, space: str, channel: str) -> timedelta:
     return DEFAULT_RETENTION if minutes is None else timedelta(minutes=minutes)
 
 
-def append(org: Org, space: str, channel: str, payload: dict[str, Any]) -> Event:
-    """Give the next replay id of the channel to a new event and store it."""
-    with transaction.atomic():
-        counter, _ = ChannelCounter.objects.get_or_create(org=org, space=space, channel=channel)
-        # One UPDATE takes the row's write lock, so two processes never get the same id.
-        ChannelCounter.objects.filter(pk=counter.pk).update(last_replay_id=F("last_replay_id") + 1)
-        counter.refresh_from_db(fields=["last_replay_id"])
-        return Event.objects.create(
+def event_time(moment: datetime) -> str:
+    """A time in an event's body, as the CometD examples show it: 2026-12-03T12:00:00.123Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def take_replay_ids(org: Org, space: str, channel: str, count: int) -> range:
+    """The channel's next `count` replay ids. Call it inside a transaction: the counter row
+    stays locked until the transaction ends, so no other process takes these ids, and a
+    rollback hands them back."""
+    counter, _ = ChannelCounter.objects.get_or_create(org=org, space=space, channel=channel)
+    # One UPDATE takes the row's write lock, so two processes never get the same id.
+    ChannelCounter.objects.filter(pk=counter.pk).update(last_replay_id=F("last_replay_id") + count)
+    counter.refresh_from_db(fields=["last_replay_id"])
+    return range(counter.last_replay_id - count + 1, counter.last_replay_id + 1)
+
+
+def store_events(
+    org: Org, space: str, channel: str, replay_ids: range, payloads: Sequence[dict[str, Any]]
+) -> list[Event]:
+    """Store events at replay ids `take_replay_ids` gave out, each with a fresh EventUuid."""
+    now = timezone.now()
+    return Event.objects.bulk_create(
+        Event(
             org=org,
             space=space,
             channel=channel,
-            replay_id=counter.last_replay_id,
+            replay_id=replay_id,
             event_uuid=str(uuid.uuid4()),
             payload=payload,
+            created_at=now,
         )
+        for replay_id, payload in zip(replay_ids, payloads, strict=True)
+    )
+
+
+def append_all(
+    org: Org, space: str, channel: str, payloads: Sequence[dict[str, Any]]
+) -> list[Event]:
+    """Give the channel's next replay ids to new events, in order, and store them."""
+    with transaction.atomic():
+        replay_ids = take_replay_ids(org, space, channel, len(payloads))
+        return store_events(org, space, channel, replay_ids, payloads)
+
+
+def append(org: Org, space: str, channel: str, payload: dict[str, Any]) -> Event:
+    """Give the next replay id of the channel to a new event and store it."""
+    (event,) = append_all(org, space, channel, [payload])
+    return event
 
 
 def latest_replay_id(org: Org, space: str, channel: str) -> int:

@@ -7,14 +7,13 @@ Event Messages Using Salesforce APIs", API v60+)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from org import ids
 from org.events import definitions
-from org.events.log import append
+from org.events.log import append, event_time
 from org.events.models import EventDefinition
 from org.rest.errors import ApiError, RecordError
 from org.rest.spaces import Caller
@@ -33,10 +32,6 @@ _ACCEPTS = {
 def event_type(caller: Caller, name: str) -> EventDefinition | None:
     """The platform event type a REST path names, if the caller's space sees one."""
     return definitions.find(caller.org, caller.space, name)
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _checked(definition: EventDefinition, values: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +62,7 @@ def _checked(definition: EventDefinition, values: dict[str, Any]) -> dict[str, A
 
 def _payload(caller: Caller, definition: EventDefinition, values: dict[str, Any]) -> dict[str, Any]:
     return {
-        "CreatedDate": _timestamp(timezone.now()),
+        "CreatedDate": event_time(timezone.now()),
         "CreatedById": caller.user.record_id,
         **_checked(definition, values),
     }

@@ -4,11 +4,12 @@ version, the day's request count, the handler, and Salesforce's error arrays and
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from org.events import changes
 from org.resource_server import check_bearer
 from org.rest.describe import check_version
 from org.rest.errors import ApiError
@@ -91,6 +92,8 @@ def call(request: HttpRequest, version: str, handlers: dict[str, Handler]) -> Ht
         usage = spend_request(caller)
     except ApiError as error:
         return error_response(error)
+    call_options = request.headers.get("Sforce-Call-Options", "")
+    caller = replace(caller, change_origin=changes.origin("rest", version, call_options))
     api_request = ApiRequest(http=request, caller=caller, version=version, usage=usage)
     allowed = {**handlers, "HEAD": handlers["GET"]} if "GET" in handlers else handlers
     # HEAD answers as GET would (the server leaves the body out).

@@ -23,6 +23,8 @@ class Caller:
     org: Org
     space: str
     user: OrgUser
+    # How Change Data Capture names the API the writes came through (changes.origin).
+    change_origin: str = ""
 
     @property
     def is_trainee(self) -> bool:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from org import ids
+from org.events import changes
 from org.models import OrgUser, Record
 from org.rest.errors import RecordError
 from org.rest.schema import SOBJECTS, Field, SObject, sobject_named
@@ -80,7 +81,8 @@ def create_records(
     results = _results(rows, outcomes, all_or_none=all_or_none)
     if any(r.success for r in results):
         with transaction.atomic():
-            Record.objects.bulk_create([row for row in rows if row is not None])
+            created = Record.objects.bulk_create([row for row in rows if row is not None])
+            changes.emit(caller, changes.CREATE, [changes.Written(row) for row in created])
     return results
 
 
@@ -98,8 +100,10 @@ def update_records(
             sobject = SOBJECTS[record.sobject]
             checked.append((record, check_values(sobject, item.values, creating=False)))
         now = timezone.now()
+        written: list[changes.Written] = []
 
         def change(record: Record, values: Mapping[str, Any]) -> Record:
+            written.append(changes.Written(record, record.fields, record.last_modified_by_id))
             record.fields = {**record.fields, **values}
             _touch(record, caller, now=now)
             return record
@@ -108,6 +112,7 @@ def update_records(
         results = _results(rows, outcomes, all_or_none=all_or_none)
         if any(r.success for r in results):
             _save([row for row in rows if row is not None], "fields")
+            changes.emit(caller, changes.UPDATE, written)
     return results
 
 
@@ -145,7 +150,10 @@ def _set_deleted(
             outcomes.append(None)
         results = _results(rows, outcomes, all_or_none=all_or_none)
         if any(r.success for r in results):
-            _save([row for row in rows if row is not None], "is_deleted")
+            saved = [row for row in rows if row is not None]
+            _save(saved, "is_deleted")
+            kind = changes.DELETE if deleted else changes.UNDELETE
+            changes.emit(caller, kind, [changes.Written(row) for row in saved])
     return results
 
 
