@@ -7,6 +7,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from playground.labs.events import bayeux
 from playground.labs.events.report import done
@@ -203,3 +206,31 @@ def test_bayeux_messages_read_only_arrays_of_objects():
     assert refused.error == "400::nope"
     event = '[{"channel": "/event/X__e", "data": {"event": {"replayId": 4}}}]'
     assert [bayeux.replay_id_of(m) for m in bayeux.deliveries(answer(event))] == [4]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+_MESSAGE = st.fixed_dictionaries(
+    {"channel": st.sampled_from(["/event/Order_Placed__e", "/meta/connect", "/data/X"])},
+    optional={"data": _JSON, "successful": _JSON, "error": _JSON, "advice": _JSON, "ext": _JSON},
+)
+
+
+@given(body=st.one_of(_JSON, st.lists(_MESSAGE, max_size=4)))
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_any_answer_from_the_bus_is_read_without_an_exception(body):
+    from playground.exchange import HttpExchange
+    from playground.labs.events.report import _delivery
+
+    exchange = HttpExchange("POST", "http://x/cometd/62.0", (), "", 200, (), json.dumps(body), 0.0)
+    reply = bayeux.reply_to(exchange, "/meta/connect")
+    assert isinstance(reply.successful, bool)
+    assert isinstance(reply.error, str)
+    for message in bayeux.deliveries(exchange):
+        shown = _delivery(message, "on a check for events", False)
+        assert shown.raw

@@ -116,7 +116,8 @@ def reply_to(exchange: HttpExchange, channel: str) -> Reply:
     for message in messages(exchange):
         if message.get("channel") == channel:
             error = message.get("error")
-            failure = message.get("ext", {}).get("sfdc", {}) if message.get("ext") else {}
+            ext = message.get("ext")
+            failure = ext.get("sfdc") if isinstance(ext, dict) else None
             reason = failure.get("failureReason") if isinstance(failure, dict) else None
             said = " ".join(str(part) for part in (error, reason) if part)
             return Reply(message.get("successful") is True, said, message)

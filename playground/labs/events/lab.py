@@ -12,6 +12,7 @@ from playground.labs.events.publishers import (
     publish_step,
 )
 from playground.labs.events.subscribers import (
+    REVOKED_TOKEN,
     SUBSCRIBERS,
     Subscriber,
     bad_replay_fault,
@@ -85,7 +86,10 @@ ACTIONS: tuple[LabAction, ...] = (
         for sub in SUBSCRIBERS
         for action in (
             LabAction(
-                subscribe_step(sub, faults=(bad_replay_fault(sub), unknown_channel_fault(sub))),
+                subscribe_step(
+                    sub,
+                    faults=(bad_replay_fault(sub), unknown_channel_fault(sub), REVOKED_TOKEN),
+                ),
                 ("schema",),
                 sub,
             ),

@@ -357,3 +357,42 @@ def unknown_channel_fault(sub: Subscriber) -> Fault:
         ),
         run=_subscribe_fault(sub, lambda ctx: (missing, bayeux.NEW_ONLY)),
     )
+
+
+def _revoked_token(attempt: Attempt) -> StepResult:
+    ctx, request = attempt.ctx, attempt.request
+    if request is None:
+        return StepResult("error", "Nothing to break: get a token first.")
+    # A second token for the same app, so revoking it leaves the lab's own token alone.
+    minted = ctx.transport.send(
+        ctx.client_form(ctx.urls.token, {"grant_type": "client_credentials"}, basic=True)
+    )
+    token = minted.json_body().get("access_token")
+    if not isinstance(token, str) or not token:
+        return StepResult("error", f"No token to revoke: {minted.problem}", (minted,))
+    # RFC 7009 §2.1: the client revokes its own token.
+    revoked = ctx.transport.send(ctx.client_form(ctx.urls.revocation, {"token": token}, basic=True))
+    hello = ctx.transport.send(request.with_header("Authorization", f"Bearer {token}"))
+    answer = bayeux.reply_to(hello, "/meta/handshake")
+    exchanges = (minted, revoked, hello)
+    if answer.successful:
+        return StepResult("error", "The bus shook hands with a revoked token.", exchanges)
+    return StepResult("ok", f"The bus refused the handshake: {answer.error}", exchanges)
+
+
+REVOKED_TOKEN = Fault(
+    slug="revoked-token",
+    label="A revoked access token",
+    does="Gets a second token for the lab's app, revokes it at the org's revocation endpoint, "
+    "and shakes hands with it.",
+    lesson=Lesson(
+        why="Streaming checks the token as the REST API does, on the handshake and on every "
+        "connect: a revoked token is unknown, so the handshake is denied with "
+        "401::Authentication invalid.",
+        gain="A subscriber whose token leaked would keep receiving every event after the "
+        "admin revoked it.",
+        fix="On 401 from the bus, get a new token and shake hands again; resubscribe from the "
+        "last replay id you processed.",
+    ),
+    run=_revoked_token,
+)
