@@ -53,3 +53,52 @@ def test_the_diagram_text_shows_events_published_into_salesforce(site, page: Pag
     expect(links).to_contain_text("Warehouse to Event bus: publishes platform events")
     expect(links).to_contain_text("Event bus to Salesforce")
     expect(links).not_to_contain_text("Salesforce to Event bus")
+
+
+NIGHTLY = "/advisor/scenarios/"
+
+
+def _load_nightly(page: Page, site: str) -> None:
+    page.goto(site + NIGHTLY)
+    page.get_by_role("link", name="Load this scenario: Nightly ERP sync").click()
+    expect(page.locator('.summary__choice[data-decision="flow"]')).to_have_text("JWT bearer flow")
+
+
+def test_on_a_desktop_the_five_decisions_stay_in_view_and_nothing_scrolls_apart(site, page: Page):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _load_nightly(page, site)
+    summary = page.locator("#summary")
+    result = page.locator("#result")
+
+    for fraction in (0.3, 0.6, 1.0):
+        page.evaluate(f"window.scrollTo(0, document.body.scrollHeight * {fraction})")
+        expect(summary).to_be_in_viewport(ratio=1)
+    box = summary.bounding_box()
+    assert box is not None and box["height"] < 160  # short: five one-line entries
+    # The detail is in the page's own scroll: the result pane is not a box of its own to scroll.
+    assert result.evaluate("e => getComputedStyle(e).overflowY") == "visible"
+    assert result.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+
+    summary.get_by_role("link", name=re.compile("Topology")).click()
+    heading = page.locator("#decision-topology-title")
+    expect(heading).to_be_in_viewport()
+    heading_box, summary_box = heading.bounding_box(), summary.bounding_box()
+    assert heading_box and summary_box
+    assert heading_box["y"] >= summary_box["y"] + summary_box["height"]  # not hidden under it
+
+
+def test_on_a_phone_a_bar_jumps_to_the_recommendation_and_follows_the_answers(site, page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "/advisor/")
+    bar = page.locator("#jump-bar")
+    expect(bar).to_be_in_viewport()
+
+    page.get_by_label("No, it runs unattended").check()
+    expect(bar).to_contain_text("JWT bearer flow")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight * 0.4)")
+    expect(bar).to_be_in_viewport()
+
+    bar.get_by_role("link").click()
+
+    expect(page.locator("#result-title")).to_be_in_viewport()
+    expect(page.locator('.summary__choice[data-decision="flow"]')).to_have_text("JWT bearer flow")
