@@ -145,6 +145,16 @@ def fieldsets(answers: Answers) -> tuple[Fieldset, ...]:
     )
 
 
+def typed_fields(answers: Answers) -> tuple[Field, ...]:
+    """The fields a person types into (numbers, names), whose problems a live update shows."""
+    return tuple(
+        field
+        for fieldset in fieldsets(answers)
+        for field in fieldset.fields
+        if field.question.kind != "choice"
+    )
+
+
 def answer_label(answers: Answers, question: Question) -> str:
     """An answer in the words the form used, or "skipped"."""
     if question.kind == "names":

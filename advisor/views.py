@@ -23,6 +23,7 @@ from advisor.questions import (
     given,
     parse_answers,
     parse_permalink,
+    typed_fields,
 )
 from advisor.recommendation import Recommendation, recommend
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
@@ -82,6 +83,7 @@ def wizard(request: HtmxHttpRequest) -> HttpResponse:
     answers = parse_answers(request.GET)
     context = _result_context(recommend(answers))
     if request.htmx and not request.htmx.history_restore_request:
+        context["typed_fields"] = typed_fields(answers)
         response = render(request, "advisor/wizard.html#result", context)
         return push_url(response, context["page_url"])
     if not answers.errors and not _is_canonical(request.GET, answers):

@@ -74,7 +74,8 @@ def test_on_a_desktop_the_five_decisions_stay_in_view_and_nothing_scrolls_apart(
         page.evaluate(f"window.scrollTo(0, document.body.scrollHeight * {fraction})")
         expect(summary).to_be_in_viewport(ratio=1)
     box = summary.bounding_box()
-    assert box is not None and box["height"] < 160  # short: five one-line entries
+    assert box is not None
+    assert box["height"] < 160
     # The detail is in the page's own scroll: the result pane is not a box of its own to scroll.
     assert result.evaluate("e => getComputedStyle(e).overflowY") == "visible"
     assert result.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
@@ -83,7 +84,8 @@ def test_on_a_desktop_the_five_decisions_stay_in_view_and_nothing_scrolls_apart(
     heading = page.locator("#decision-topology-title")
     expect(heading).to_be_in_viewport()
     heading_box, summary_box = heading.bounding_box(), summary.bounding_box()
-    assert heading_box and summary_box
+    assert heading_box
+    assert summary_box
     assert heading_box["y"] >= summary_box["y"] + summary_box["height"]  # not hidden under it
 
 
@@ -102,3 +104,24 @@ def test_on_a_phone_a_bar_jumps_to_the_recommendation_and_follows_the_answers(si
 
     expect(page.locator("#result-title")).to_be_in_viewport()
     expect(page.locator('.summary__choice[data-decision="flow"]')).to_have_text("JWT bearer flow")
+
+
+def test_a_count_out_of_range_is_reported_beside_the_field_live_and_on_submit(site, browser):
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(site + "/advisor/")
+        field = page.get_by_label("How many systems take part, counting Salesforce?")
+        field.fill("1")
+        if not javascript:
+            page.get_by_role("button", name="Show the recommendation").click()
+
+        error = page.locator("#error-system-count")
+        expect(error).to_have_text(re.compile(r"Give a number from 2 to \d+; 1 was ignored\."))
+        assert "error-system-count" in (field.get_attribute("aria-describedby") or "")
+
+        if javascript:
+            field.fill("4")
+            expect(error).to_have_text("")
+            expect(page).to_have_url(re.compile(r"system-count=4"))
+        context.close()
