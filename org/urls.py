@@ -34,6 +34,11 @@ urlpatterns = [
         event_views.setup_event_retention,
         name="setup_event_retention",
     ),
+    path(
+        "setup/events/change-data-capture/",
+        event_views.setup_change_capture,
+        name="setup_change_capture",
+    ),
     path("setup/tls/ca.pem", tls_views.ca_certificate, name="tls_ca_certificate"),
     path(
         "setup/apps/<str:client_id>/certificate/",

@@ -1,5 +1,6 @@
-"""Setup's page for platform events: the forms that define an event type and shorten a
-channel's retention, and what the page lists."""
+"""Setup's page for platform events and Change Data Capture: the forms that define an event
+type, choose the objects whose changes are captured and shorten a channel's retention, and what
+the page lists."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import timedelta
 
 from django import forms
 
-from org.events import definitions
+from org.events import changes, definitions
 from org.events.log import DEFAULT_RETENTION, latest_replay_id, retention_of
 from org.events.models import ChannelRetention, EventDefinition
 from org.models import Org
+from org.rest.schema import SOBJECTS
 
 FIELD_TYPE_CHOICES = ", ".join(definitions.FIELD_TYPES)
 
@@ -41,6 +43,15 @@ class DefineEventForm(forms.Form):
                 )
             specs.append(definitions.FieldSpec(name=parts[0], type=parts[1].lower()))
         return specs
+
+
+class ChangeCaptureForm(forms.Form):
+    objects = forms.MultipleChoiceField(
+        label="Capture changes of",
+        required=False,
+        choices=[(name, sobject.label_plural) for name, sobject in SOBJECTS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class RetentionForm(forms.Form):
@@ -81,6 +92,36 @@ def channel_rows(org: Org, space: str) -> list[ChannelRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ChangeChannelRow:
+    """A change event channel: one object's (`sobject` set) or every object's."""
+
+    channel: str
+    sobject: str
+    selected: bool
+    retention: timedelta
+    latest_replay_id: int
+
+    @property
+    def shortened(self) -> bool:
+        return self.retention != DEFAULT_RETENTION
+
+
+def change_rows(org: Org, space: str) -> list[ChangeChannelRow]:
+    captured = changes.selected(org, space)
+    channels = [(changes.CHANGE_EVENTS, "")] + [(changes.channel_of(n), n) for n in SOBJECTS]
+    return [
+        ChangeChannelRow(
+            channel=channel,
+            sobject=name,
+            selected=name in captured,
+            retention=retention_of(org, space, channel),
+            latest_replay_id=latest_replay_id(org, space, channel),
+        )
+        for channel, name in channels
+    ]
+
+
 def set_retention(org: Org, space: str, channel: str, minutes: int | None) -> None:
     """Shorten a channel's retention for this space, or give it back its 72 hours."""
     if minutes is None:
@@ -92,4 +133,6 @@ def set_retention(org: Org, space: str, channel: str, minutes: int | None) -> No
 
 
 def known_channel(org: Org, space: str, channel: str) -> bool:
-    return any(row.channel == channel for row in channel_rows(org, space))
+    return changes.channel_exists(channel) or any(
+        row.channel == channel for row in channel_rows(org, space)
+    )

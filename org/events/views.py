@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from config.http import allow_form_posts
-from org.events import definitions
+from org.events import changes, definitions
 from org.events.setup import (
+    ChangeCaptureForm,
     DefineEventForm,
     RetentionForm,
+    change_rows,
     channel_rows,
     known_channel,
     set_retention,
@@ -31,7 +33,15 @@ def setup_events(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Defined {data['api_name']}.")
             return redirect("org:setup_events")
-    context = {"rows": channel_rows(org, space), "form": form, "retention_form": RetentionForm()}
+    context = {
+        "rows": channel_rows(org, space),
+        "change_rows": change_rows(org, space),
+        "capture_form": ChangeCaptureForm(
+            initial={"objects": sorted(changes.selected(org, space))}
+        ),
+        "form": form,
+        "retention_form": RetentionForm(),
+    }
     response = render(request, "org/setup_events.html", context, status=400 if form.errors else 200)
     response["Cache-Control"] = "no-store"
     return allow_form_posts(response)
@@ -50,4 +60,18 @@ def setup_event_retention(request: HttpRequest) -> HttpResponse:
     set_retention(org, space, channel, minutes)
     kept = "72 hours" if minutes is None else f"{minutes} minutes"
     messages.success(request, f"{channel} now keeps its events for {kept}.")
+    return allow_form_posts(redirect("org:setup_events"))
+
+
+@require_http_methods(["POST"])
+def setup_change_capture(request: HttpRequest) -> HttpResponse:
+    org, space = current_org(), visitor_id(request.session)
+    form = ChangeCaptureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose objects from the list.")
+        return allow_form_posts(redirect("org:setup_events"))
+    chosen = set(form.cleaned_data["objects"])
+    changes.select(org, space, chosen)
+    captured = ", ".join(sorted(chosen)) or "no object"
+    messages.success(request, f"Change Data Capture now captures {captured} in your data.")
     return allow_form_posts(redirect("org:setup_events"))
