@@ -135,20 +135,36 @@ def _side(raw: str) -> tuple[str, Recommendation]:
     return (scenario.title if scenario else "", recommend(answers))
 
 
+def _sides(query: QueryDict) -> tuple[tuple[str, Recommendation] | None, ...]:
+    """Design A from `a`; design B from `b`, or from the answers of the variant form."""
+    raw_a, raw_b = query.get("a", "").strip(), query.get("b", "").strip()
+    first = _side(raw_a) if raw_a else None
+    if query.get("variant"):
+        return first, ("Your variant", recommend(parse_answers(query)))
+    return first, (_side(raw_b) if raw_b else None)
+
+
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
     raw_a, raw_b = request.GET.get("a", ""), request.GET.get("b", "")
     context: dict[str, Any] = {"raw_a": raw_a, "raw_b": raw_b, "scenarios": SCENARIOS}
-    if raw_a.strip() and raw_b.strip():
-        (title_a, first), (title_b, second) = _side(raw_a), _side(raw_b)
+    sides = _sides(request.GET)
+    if sides[0] is not None:
+        (title_a, first), second_side = sides[0], sides[1]
+        variant = second_side[1].answers if second_side else first.answers
+        context |= {"first": first, "title_a": title_a or "Design A"}
+        context |= {"fieldsets": fieldsets(variant), "url_a": _page(first)}
+    if sides[0] is not None and sides[1] is not None:
+        (title_b, second) = sides[1]
         context |= {
-            "title_a": title_a or "Design A",
             "title_b": title_b or "Design B",
-            "first": first,
             "second": second,
             "rows": list(zip(first.decisions, second.decisions, strict=True)),
             "differences": differences(first.answers, second.answers),
-            "url_a": _with_query("advisor:wizard", first.answers.to_query()),
-            "url_b": _with_query("advisor:wizard", second.answers.to_query()),
+            "url_b": _page(second),
         }
     return render(request, "advisor/compare.html", context)
+
+
+def _page(recommendation: Recommendation) -> str:
+    return _with_query("advisor:wizard", recommendation.answers.to_query())

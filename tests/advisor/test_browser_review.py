@@ -125,3 +125,32 @@ def test_a_count_out_of_range_is_reported_beside_the_field_live_and_on_submit(si
             expect(error).to_have_text("")
             expect(page).to_have_url(re.compile(r"system-count=4"))
         context.close()
+
+
+def test_a_variant_of_the_current_design_is_compared_with_its_warnings_spelled_out(
+    site, page: Page
+):
+    _load_nightly(page, site)
+    page.get_by_role("link", name="Compare with a variant or another design").click()
+
+    expect(page.get_by_role("heading", name="Make a variant of Design A")).to_be_visible()
+    expect(page.get_by_text("Give both designs")).to_have_count(0)
+    variant = page.locator(".compare-variant")
+    expect(variant.get_by_label("No, it runs unattended")).to_be_checked()  # a copy of A
+    variant.locator(
+        "fieldset.question", has_text="Is a username and password the only"
+    ).get_by_label("Yes").check()
+    variant.get_by_role("button", name="Compare with this variant").click()
+
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="Warnings and cross-checks"))
+    expect(row.locator("td").nth(1)).to_contain_text("can't do multi-factor sign-in")
+    expect(row.locator("td").nth(0)).not_to_contain_text("can't do multi-factor sign-in")
+    differs = page.locator("table").nth(1)
+    expect(differs).to_contain_text("Is a username and password the only credential")
+    # The variant can be changed again: the form now holds the variant's answers.
+    expect(page.get_by_role("heading", name="Change the variant")).to_be_visible()
+    expect(
+        page.locator(
+            ".compare-variant fieldset.question", has_text="Is a username and password"
+        ).get_by_label("Yes")
+    ).to_be_checked()

@@ -276,13 +276,17 @@ def test_the_comparison_accepts_pasted_permalinks(client):
     assert response.content.decode().count("compare__differs") == 1
 
 
-def test_the_comparison_asks_for_both_designs(client):
+def test_the_comparison_offers_a_variant_of_a_single_design_and_asks_nothing_up_front(client):
     empty = client.get(reverse("advisor:compare"))
     half = client.get(reverse("advisor:compare"), {"a": "nightly-erp-sync"})
+    only_b = client.get(reverse("advisor:compare"), {"b": "nightly-erp-sync"})
 
     assert empty.status_code == 200
     assert "<table" not in empty.content.decode()
-    assert "Give both designs to compare them." in text_of(half)
+    assert "Give" not in text_of(empty)
+    assert "Make a variant of Nightly ERP sync" in text_of(half)
+    assert "Give" not in text_of(half)
+    assert "Give the first design too" in text_of(only_b)
 
 
 def test_every_advisor_view_refuses_post(client):
