@@ -262,7 +262,11 @@ if HANDSHAKE_BASE_IS_LOOPBACK_HTTP:
 HANDSHAKE_ALLOW_PRIVATE_TARGETS = env_bool("HANDSHAKE_ALLOW_PRIVATE_TARGETS", default=False)
 # What else `purge_expired` deletes besides the org's own artefacts: functions from a moment
 # to org.purge.Rules, so the org never imports the rooms that keep these rows.
-HANDSHAKE_PURGE_RULES = ["playground.purge.rules", "org.bulk.retention.rules"]
+HANDSHAKE_PURGE_RULES = [
+    "playground.purge.rules",
+    "org.bulk.retention.rules",
+    "org.events.expiry.rules",
+]
 
 # The org's mutual-TLS port (`manage.py serve_tls`; `make run` starts it on 8443), named by
 # discovery's mtls_endpoint_aliases (RFC 8705 §5) and Setup.
