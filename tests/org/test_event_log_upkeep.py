@@ -110,8 +110,9 @@ for thread in threads:
 _REPORT = """
 import json
 from org.events.models import Event
+channels = ("/event/Order_Placed__e", "/data/ChangeEvents")
 print(json.dumps({c: list(Event.objects.filter(channel=c).order_by("replay_id")
-    .values_list("replay_id", flat=True)) for c in ("/event/Order_Placed__e", "/data/ChangeEvents")}))
+    .values_list("replay_id", flat=True)) for c in channels}))
 """
 
 
