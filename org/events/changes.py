@@ -165,7 +165,8 @@ def _milliseconds(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _sent(sobject: SObject) -> list[str]:
+def carried(sobject: SObject) -> list[str]:
+    """The fields a change event of this object may carry, in schema order."""
     skipped = _NEVER_SENT | _COMPUTED.get(sobject.name, frozenset())
     return [f.name for f in sobject.fields if f.name not in skipped]
 
@@ -186,7 +187,7 @@ def _everything(sobject: SObject, record: Record) -> dict[str, Any]:
     for name, column in _SYSTEM_DATES.items():
         values[name] = log.event_time(getattr(record, column))
     body: dict[str, Any] = {}
-    for name in _sent(sobject):
+    for name in carried(sobject):
         if values[name] is not None:
             _place(sobject, body, name, values[name])
     return body

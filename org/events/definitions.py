@@ -22,6 +22,8 @@ _NAME = r"[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)"
 EVENT_NAME = re.compile(rf"{_NAME}__e")
 FIELD_NAME = re.compile(rf"{_NAME}__c")
 MAX_FIELDS = 25
+# The key prefix the documentation's examples of a published event's id carry.
+EVENT_PREFIX = "e00"
 
 SEEDED = (
     (

@@ -19,8 +19,6 @@ from org.rest.errors import ApiError, RecordError
 from org.rest.spaces import Caller
 from org.rest.writes import ROLLED_BACK, SaveResult
 
-# The key prefix the documentation's examples of a published event's id carry.
-EVENT_PREFIX = "e00"
 _ACCEPTS = {
     "string": (str,),
     "double": (int, float),
@@ -111,7 +109,7 @@ def _append(caller: Caller, definition: EventDefinition, payload: dict[str, Any]
     event = append(caller.org, caller.space, definitions.channel_of(definition.api_name), payload)
     enqueued = RecordError("OPERATION_ENQUEUED", event.event_uuid)
     return {
-        "id": ids.new_record_id(EVENT_PREFIX),
+        "id": ids.new_record_id(definitions.EVENT_PREFIX),
         "success": True,
         "errors": [enqueued.as_result()],
     }

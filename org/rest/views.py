@@ -52,7 +52,9 @@ def api_resources(request: HttpRequest, version: str) -> HttpResponse:
 
 @csrf_exempt
 def describe_global(request: HttpRequest, version: str) -> HttpResponse:
-    return call(request, version, {"GET": lambda r: Answer(describe.describe_global(r.version))})
+    return call(
+        request, version, {"GET": lambda r: Answer(describe.describe_global(r.version, r.caller))}
+    )
 
 
 def _create(r: ApiRequest, name: str) -> Answer:
@@ -85,7 +87,9 @@ def sobject(request: HttpRequest, version: str, name: str) -> HttpResponse:
 @csrf_exempt
 def sobject_describe(request: HttpRequest, version: str, name: str) -> HttpResponse:
     return call(
-        request, version, {"GET": lambda r: Answer(describe.describe(r.version, _sobject(name)))}
+        request,
+        version,
+        {"GET": lambda r: Answer(describe.describe_named(r.caller, r.version, name))},
     )
 
 
