@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from org.bulk import jobs, worker
 from org.bulk.jobs import INGEST, QUERY
 from org.bulk.models import BulkJob
-from org.rest.bodies import json_object, read_json
+from org.rest.bodies import json_object, read_capped, read_json
 from org.rest.calls import NO_CONTENT, Answer, ApiRequest, Handler, call
 from org.rest.errors import ApiError
 
@@ -103,13 +103,7 @@ def _upload(r: ApiRequest, job_id: str) -> Answer:
         raise ApiError(
             415, "UNSUPPORTED_MEDIA_TYPE", f"Content type '{content_type[:60]}': send text/csv."
         )
-    declared = r.http.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > jobs.MAX_UPLOAD_BYTES:
-        raise _too_large()
-    raw = r.http.read(jobs.MAX_UPLOAD_BYTES + 1)
-    if len(raw) > jobs.MAX_UPLOAD_BYTES:
-        raise _too_large()
-    jobs.upload(job, raw)
+    jobs.upload(job, read_capped(r.http, jobs.MAX_UPLOAD_BYTES, _too_large()))
     return Answer(HttpResponse(status=201))
 
 

@@ -32,16 +32,19 @@ def read_json(request: HttpRequest) -> Any:
             "UNSUPPORTED_MEDIA_TYPE",
             f"Content type '{content_type[:60]}' is not supported: send application/json.",
         )
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
-        raise _too_large()
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise _too_large()
-    return parse_json(raw)
+    return parse_json(read_capped(request, MAX_BODY_BYTES, _too_large()))
+
+
+def read_capped(request: HttpRequest, limit: int, too_large: ApiError) -> bytes:
+    """The body, never reading more than `limit` + 1 bytes; raises `too_large` past the limit,
+    whether the Content-Length declared it or the body itself ran over."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise too_large
+    return raw
 
 
 def _no_constant(name: str) -> Any:
