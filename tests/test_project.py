@@ -118,6 +118,21 @@ def test_no_module_is_over_the_house_limit():
     assert too_long == {}
 
 
+# Django's {# #} comment is one line only: a multi-line one is printed into the page as text,
+# where it can even become a grid item and push a layout's columns apart.
+MULTI_LINE_COMMENT = re.compile(r"\{#(?:(?!#\}).)*\n")
+
+
+def test_no_template_has_a_multi_line_short_comment():
+    printed = {
+        str(path.relative_to(BASE_DIR)): match.group(0)
+        for path in sorted((BASE_DIR / "templates").rglob("*.html"))
+        if (match := MULTI_LINE_COMMENT.search(path.read_text()))
+    }
+
+    assert printed == {}
+
+
 def test_no_view_function_is_over_the_house_limit():
     too_long = {}
     for path in _code_modules():
