@@ -158,8 +158,10 @@ def test_h7_purge_deletes_expired_rows_in_batches_and_keeps_what_live_grants_nee
         "practice apps: 0 deleted in 0 batches",
         "playground runs: 0 deleted in 0 batches",
         "handshake lab runs: 0 deleted in 0 batches",
+        "event lab runs: 0 deleted in 0 batches",
         "external servers: 0 deleted in 0 batches",
         "Bulk API jobs: 0 deleted in 0 batches",
+        "expired events: 0 deleted in 0 batches",
     ]
     assert expired_access > BATCH_SIZE
     assert all(line.endswith(": 0 deleted in 0 batches") for line in again), again
