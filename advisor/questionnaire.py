@@ -161,7 +161,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Can your team issue, store and renew certificates and private keys?",
         "The JWT bearer flow and mutual TLS both rest on a key pair: someone has to guard the key "
         "and renew the certificate before it expires.",
-        options=_yes_no("you can manage certificates", "you can't manage certificates"),
+        options=_yes_no("the team can manage certificates", "the team can't manage certificates"),
     ),
     Question(
         "run-as",
@@ -240,7 +240,7 @@ QUESTIONS: tuple[Question, ...] = (
         "An assertion the app already holds can be traded for a Salesforce token, so nobody signs "
         "in twice.",
         options=_yes_no(
-            "your app already receives SAML assertions", "there is no SAML assertion to reuse"
+            "the app already receives SAML assertions", "there is no SAML assertion to reuse"
         ),
     ),
     Question(
@@ -426,7 +426,7 @@ QUESTIONS: tuple[Question, ...] = (
         "landscape",
         "Do you need one place to monitor, retry and audit every integration?",
         "Central visibility is one of the main things a middleware layer buys.",
-        options=_yes_no("you need central monitoring", "per-link monitoring will do"),
+        options=_yes_no("central monitoring is needed", "per-link monitoring will do"),
     ),
     Question(
         "existing-middleware",

@@ -178,7 +178,7 @@ def test_contradictory_answers_are_each_flagged_with_the_answers_behind_them():
     )
     assert flagged["contradiction-salesforce-caller-holds-an-assertion"] == (
         "Salesforce calls the other system",
-        "your app already receives SAML assertions",
+        "the app already receives SAML assertions",
     )
 
 
