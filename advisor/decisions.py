@@ -26,6 +26,16 @@ REST_API_FLOW = LiveLink(
 )
 # The playground's handshake lab performs one-way and mutual TLS side by side.
 HANDSHAKE_LAB = LiveLink("/playground/tls/", "Watch both handshakes live")
+# The event lab opens on the part of it the recommendation is about (its ?focus=).
+EVENT_LAB_PATH = "/playground/events/?focus={focus}"
+PLATFORM_EVENTS_LAB = LiveLink(
+    EVENT_LAB_PATH.format(focus="platform-events"), "Publish and subscribe live"
+)
+CHANGE_EVENTS_LAB = LiveLink(EVENT_LAB_PATH.format(focus="cdc"), "Watch change events live")
+BOTH_EVENTS_LAB = LiveLink("/playground/events/", "Try both kinds of event live")
+FIRE_AND_FORGET_LAB = LiveLink(
+    EVENT_LAB_PATH.format(focus="fire-and-forget"), "Fire an event and forget it live"
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,7 @@ PATTERN = Decision(
             "Fire and forget",
             "Salesforce hands a message over, gets only an acknowledgement, and carries on; the "
             "receiver works at its own pace.",
+            lab=FIRE_AND_FORGET_LAB,
         ),
         Choice(
             "batch-sync",
@@ -230,17 +241,20 @@ EVENTS = Decision(
             "platform-events",
             "Platform Events",
             "Events you design yourself and publish on purpose, from Salesforce or from outside.",
+            lab=PLATFORM_EVENTS_LAB,
         ),
         Choice(
             "cdc",
             "Change Data Capture",
             "Salesforce publishes a change event by itself whenever a tracked record changes; "
             "outbound only.",
+            lab=CHANGE_EVENTS_LAB,
         ),
         Choice(
             "both",
             "Both",
             "Change Data Capture for record replication, Platform Events for business moments.",
+            lab=BOTH_EVENTS_LAB,
         ),
         Choice(
             "none",

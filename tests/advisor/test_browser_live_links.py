@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,6 +12,9 @@ from advisor.decisions import (
     PLAYGROUND_FLOW_PATH,
     REFRESH_TOKEN_SLUG,
 )
+from playground.labs.events.lab import FOCUSES
+
+EVENT_LAB = "/playground/events/"
 
 # With nothing answered the flow decision is a tie, so every option offers its live link.
 EVERY_LINK = "/advisor/?offline=yes&person=yes&client=mobile"
@@ -48,6 +52,12 @@ def test_every_decisions_live_link_is_offered_and_opens_its_live_counterpart(
             expect(page).to_have_url(re.compile(re.escape(path) + "$"))
             expect(page.locator(path)).to_be_in_viewport()
             expect(page.locator(path)).to_contain_text("direct link")
+        elif path.startswith(EVENT_LAB):
+            expect(page).to_have_url(live_server.url + path)
+            expect(page.get_by_role("heading", level=1)).to_have_text("The event lab")
+            focus = parse_qs(urlsplit(path).query).get("focus")
+            if focus:  # the lab opens on what the recommendation was about
+                expect(page.locator("main")).to_contain_text(FOCUSES[focus[0]][:40])
         elif path == HANDSHAKE_LAB.path:
             expect(page).to_have_url(live_server.url + path)
             expect(page.get_by_role("heading", level=1)).to_have_text("The handshake lab")
