@@ -11,10 +11,35 @@ from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
+from playground.decoded_bodies import Decoded, decode
 from playground.redaction import Secret, Segment, find_secrets, mark_secrets, named_secrets
 
 # What a recorded body may weigh before it is cut (the display and the stored run stay small).
 MAX_RECORDED_BODY = 256 * 1024
+
+# Headers a server puts on every answer for the browser's or the connection's sake (a page's
+# security policy, framing, sniffing, referrers, isolation, length): nothing in them belongs
+# to the protocol being shown, so an exchange folds them away. Cache-Control and Pragma stay
+# in view: RFC 6749 §5.1 requires them on every answer that carries a token.
+ROUTINE_HEADERS = frozenset(
+    {
+        "content-length",
+        "content-security-policy",
+        "cross-origin-embedder-policy",
+        "cross-origin-opener-policy",
+        "cross-origin-resource-policy",
+        "date",
+        "permissions-policy",
+        "referrer-policy",
+        "server",
+        "strict-transport-security",
+        "vary",
+        "x-content-type-options",
+        "x-frame-options",
+        "x-robots-tag",
+        "x-xss-protection",
+    }
+)
 
 # RFC 6749 §4.1.2.1 error codes (and the org's and other servers' own) as error pages name them.
 _ERROR_IN_PAGE = re.compile(
@@ -107,6 +132,17 @@ class OutgoingRequest:
     def header(self, name: str) -> str | None:
         wanted = name.lower()
         return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A response as an exchange shows it: status line and telling headers, the routine
+    headers folded behind a count, then the body; each cut into secret and plain segments."""
+
+    head: tuple[Segment, ...]
+    routine: tuple[Segment, ...]
+    routine_count: int
+    body: tuple[Segment, ...]
 
 
 @dataclass(frozen=True)
@@ -208,6 +244,31 @@ class HttpExchange:
         lines += [f"{name}: {value}" for name, value in self.response_headers]
         body = _pretty(self.response_body, self.header("Content-Type") or "")
         return "\n".join(lines) + ("\n\n" + body if body else "")
+
+    def decoded(self) -> Decoded:
+        """Basic credentials and form bodies read out (playground/decoded_bodies.py)."""
+        return decode(
+            request_headers=self.request_headers,
+            request_body=self.request_body,
+            response_headers=self.response_headers,
+            response_body=self.response_body,
+            secret_values=self.secret_values,
+        )
+
+    def response_view(self) -> ResponseView:
+        if self.status == 0:
+            return ResponseView(self.response_segments(), (), 0, ())
+        kept = [f"HTTP/1.1 {self.status} {self.reason}".rstrip()]
+        routine: list[str] = []
+        for name, value in self.response_headers:
+            (routine if name.lower() in ROUTINE_HEADERS else kept).append(f"{name}: {value}")
+        body = _pretty(self.response_body, self.header("Content-Type") or "")
+        return ResponseView(
+            head=mark_secrets("\n".join(kept), self.secrets),
+            routine=mark_secrets("\n".join(routine), self.secrets),
+            routine_count=len(routine),
+            body=mark_secrets(body, self.secrets),
+        )
 
     @property
     def secret_values(self) -> frozenset[str]:

@@ -29,6 +29,7 @@ from playground.forms import ExternalServerForm, InspectForm
 from playground.guides import FLOW_GUIDES
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
+from playground.presentation import FULL, Presentation
 from playground.run_context import callback_url, flow_of
 from playground.steps.answers import JWKS, fetch_jwks
 from playground.transports import HttpxTransport, InProcessTransport
@@ -68,11 +69,23 @@ def _owned_server(request: HttpRequest, server_id: str) -> ExternalServer:
     return server
 
 
-def _run_url(run: FlowRun, anchor: str = "") -> str:
-    """The run page, at a step's heading: the heading is focusable (tabindex -1), so the
-    browser moves focus there itself, as the htmx path does; at a section it would clear it."""
-    url = reverse("playground:run_detail", args=[run.id])
+def _run_url(run: FlowRun, anchor: str = "", shown: Presentation = FULL) -> str:
+    """The run page in its view, at a step's heading: the heading is focusable (tabindex -1),
+    so the browser moves focus there itself, as the htmx path does; a section would clear it."""
+    url = reverse("playground:run_detail", args=[run.id]) + shown.link_query
     return f"{url}#step-{anchor}-title" if anchor else url
+
+
+# The org's sign-in page sends the browser back through the callback, which has no view in its
+# address: the view the visitor last ran a step in waits in the session for it.
+PRESENTING = "playground_presenting"
+
+
+def _view_of(request: HttpRequest) -> Presentation:
+    shown = Presentation.of(request.GET)
+    if request.session.get(PRESENTING, False) != shown.presenter:
+        request.session[PRESENTING] = shown.presenter
+    return shown
 
 
 @require_GET
@@ -109,7 +122,7 @@ def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(run, runner.Problem):
         messages.error(request, run.message)
         return _see_other(reverse("playground:flow_detail", args=[slug]))
-    return _see_other(_run_url(run))
+    return _see_other(_run_url(run, shown=Presentation.of(request.GET)))
 
 
 @require_GET
@@ -124,6 +137,7 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
         "cards": cards,
         "rows": lane_rows(cards),
         "share_url": _share_url(run),
+        "presentation": _view_of(request),
     }
     return render(request, "playground/run.html", context)
 
@@ -140,6 +154,7 @@ def _share_url(run: FlowRun) -> str:
 @never_cache
 def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
     run, flow = _owned_run(request, run_id)
+    presentation = _view_of(request)
     # Break it: the same form, with a fault chosen next to the run button.
     fault = request.POST.get("fault", "")[:60]
     typed = {
@@ -153,33 +168,39 @@ def run_step(request: HtmxHttpRequest, run_id: str, step: str) -> HttpResponse:
         else runner.perform_step(run, step, submitted=typed)
     )
     if isinstance(outcome, Invalid):
-        return _invalid_step(request, run, flow, outcome.card)
+        return _invalid_step(request, run, flow, outcome.card, presentation)
     if isinstance(outcome, runner.Problem):
         messages.warning(request, outcome.message)
-        return HttpResponseClientRefresh() if request.htmx else _see_other(_run_url(run))
+        back = _run_url(run, shown=presentation)
+        return HttpResponseClientRefresh() if request.htmx else _see_other(back)
+    due = next_card(outcome, flow)
+    shown, anchor = presentation.after(step, broken=bool(fault), due=due.slug if due else "")
     if not request.htmx:
-        return _see_other(_run_url(outcome, step))
-    return _changed_cards(request, outcome, flow, step)
+        return _see_other(_run_url(outcome, anchor, shown))
+    return _changed_cards(request, outcome, flow, step, shown)
 
 
 @require_POST
 def retry_step(request: HttpRequest, run_id: str, step: str) -> HttpResponse:
     """Try again: the step the run stopped at (a refusal such as Deny) is due once more."""
     run, _ = _owned_run(request, run_id)
+    shown = Presentation.of(request.GET)
     outcome = runner.retry_step(run, step)
     if isinstance(outcome, runner.Problem):
         messages.warning(request, outcome.message)
-        return _see_other(_run_url(run))
-    return _see_other(_run_url(outcome, step))
+        return _see_other(_run_url(run, shown=shown))
+    return _see_other(_run_url(outcome, step, shown))
 
 
-def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) -> HttpResponse:
+def _changed_cards(
+    request: HttpRequest, run: FlowRun, flow: Flow, step: str, shown: Presentation
+) -> HttpResponse:
     """htmx: this step's card swapped in; the next card and the overview out of band."""
     cards = step_cards(run, flow)
     changed = [card for card in cards if card.slug == step]
     # A poll step that is still pending is both: send it once.
     changed += [card for card in cards if card.state in {"next", "waiting"} and card.slug != step]
-    context = {"run": run, "flow": flow, "rows": lane_rows(cards)}
+    context = {"run": run, "flow": flow, "rows": lane_rows(cards), "presentation": shown}
     parts = [
         render_to_string(
             "playground/run.html#step-card",
@@ -195,11 +216,17 @@ def _changed_cards(request: HttpRequest, run: FlowRun, flow: Flow, step: str) ->
 
 
 def _invalid_step(
-    request: HtmxHttpRequest, run: FlowRun, flow: Flow, card: StepCard
+    request: HtmxHttpRequest, run: FlowRun, flow: Flow, card: StepCard, shown: Presentation
 ) -> HttpResponse:
     # A form error, not a redirect: the values typed and the messages stay on the page.
-    cards = tuple(card if shown.slug == card.slug else shown for shown in step_cards(run, flow))
-    context = {"run": run, "flow": flow, "cards": cards, "rows": lane_rows(cards)}
+    cards = tuple(card if other.slug == card.slug else other for other in step_cards(run, flow))
+    context = {
+        "run": run,
+        "flow": flow,
+        "cards": cards,
+        "rows": lane_rows(cards),
+        "presentation": shown,
+    }
     if request.htmx:
         # htmx leaves 4xx answers unswapped, so the card with its errors comes back as 200.
         return render(request, "playground/run.html#step-card", {**context, "card": card})
@@ -249,7 +276,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         context = {"problem": found.message, "received": received}
         return render(request, "playground/callback.html", context, status=400)
     waiting = next_card(found, _flow_of(found))
-    location = _run_url(found, waiting.slug if waiting else "")
+    shown = Presentation(presenter=request.session.get(PRESENTING, False))
+    location = _run_url(found, waiting.slug if waiting else "", shown)
     exchange = _callback_exchange(request, location) if request.method == "GET" else None
     outcome = runner.receive_callback(found, received=received, received_exchange=exchange)
     if isinstance(outcome, runner.Problem):
@@ -314,7 +342,7 @@ def export_run(request: HttpRequest, run_id: str) -> HttpResponse:
 def share_run(request: HttpRequest, run_id: str) -> HttpResponse:
     run, _ = _owned_run(request, run_id)
     sharing.share_run(run)
-    return _see_other(_run_url(run) + "#share")
+    return _see_other(_run_url(run, shown=Presentation.of(request.GET)) + "#share")
 
 
 @require_POST
@@ -322,7 +350,7 @@ def stop_sharing_run(request: HttpRequest, run_id: str) -> HttpResponse:
     run, _ = _owned_run(request, run_id)
     sharing.stop_sharing(run)
     messages.info(request, "The share link no longer works. A new one would have a new address.")
-    return _see_other(_run_url(run) + "#share")
+    return _see_other(_run_url(run, shown=Presentation.of(request.GET)) + "#share")
 
 
 def _shared(share_id: str) -> tuple[FlowRun, Flow]:
@@ -462,7 +490,7 @@ def start_server_run(request: HttpRequest, server_id: str, slug: str) -> HttpRes
     if isinstance(run, runner.Problem):
         messages.error(request, run.message)
         return _see_other(reverse("playground:server_detail", args=[server.id]))
-    return _see_other(_run_url(run))
+    return _see_other(_run_url(run, shown=Presentation.of(request.GET)))
 
 
 @require_POST

@@ -18,8 +18,20 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     const xhr = event.detail.xhr;
     if (!xhr || !xhr.handshakeFocus) return;
-    const heading = document.getElementById(xhr.handshakeFocus + "-title");
+    const step = document.getElementById(xhr.handshakeFocus);
     xhr.handshakeFocus = null; // settle fires once per swapped element; focus once
+    const fold = step && step.querySelector(".step__fold");
+    if (fold && !fold.open) {
+      // Presenter view: the step just sent folded to one line, so move on to the step now
+      // due, as the redirect's #step-…-title does without JavaScript.
+      const due = document.querySelector(".step--next .step__title, .step--waiting .step__title");
+      if (due) {
+        due.focus({ preventScroll: true });
+        due.scrollIntoView({ block: "start" });
+        return;
+      }
+    }
+    const heading = step && document.getElementById(step.id + "-title");
     if (heading) heading.focus();
   });
 })();
