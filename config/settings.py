@@ -212,6 +212,8 @@ STORAGES = {
 MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024
 # Each server process runs a thread that works through Bulk API jobs (org/bulk/worker.py).
 HANDSHAKE_BULK_WORKER = env_bool("HANDSHAKE_BULK_WORKER", default=True)
+# The longest the streaming endpoint holds a CometD connect open (Salesforce: 110 s).
+HANDSHAKE_COMETD_TIMEOUT_MS = env_int("HANDSHAKE_COMETD_TIMEOUT_MS", default=110_000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -266,6 +268,7 @@ HANDSHAKE_PURGE_RULES = [
     "playground.purge.rules",
     "org.bulk.retention.rules",
     "org.events.expiry.rules",
+    "org.streaming.clients.rules",
 ]
 
 # The org's mutual-TLS port (`manage.py serve_tls`; `make run` starts it on 8443), named by

@@ -445,3 +445,6 @@ from org.events.models import (  # noqa: E402, F401
     Event,
     EventDefinition,
 )
+
+# The streaming endpoint's clients and subscriptions, found the same way.
+from org.streaming.models import StreamingClient, Subscription  # noqa: E402, F401

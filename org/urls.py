@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from config.org_paths import route
 from org import views
 from org.bulk import urls as bulk_urls
 from org.events import views as event_views
 from org.rest import urls as rest_urls
+from org.streaming import views as streaming_views
 from org.tls import views as tls_views
 
 app_name = "org"
@@ -55,6 +56,8 @@ urlpatterns = [
     ),
     # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
     path("setup/connect", views.device_verification, name="device_verification"),
+    # The streaming API (CometD): /cometd/NN.N; without a version it answers Salesforce's 400.
+    re_path(r"^cometd(?:/(?P<version>[^/]*))?/?$", streaming_views.cometd, name="cometd"),
     # Bulk API 2.0, then the REST API, last: its catch-all answers any other /services/data/
     # path in JSON.
     *bulk_urls.urlpatterns,

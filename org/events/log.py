@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from org.events.models import ChannelCounter, ChannelRetention, Event
 from org.models import Org
+from org.streaming import wake
 
 REPLAY_FROM_TIP = -1
 REPLAY_FROM_EARLIEST = -2
@@ -76,9 +77,10 @@ def take_replay_ids(org: Org, space: str, channel: str, count: int) -> range:
 def store_events(
     org: Org, space: str, channel: str, replay_ids: range, payloads: Sequence[dict[str, Any]]
 ) -> list[Event]:
-    """Store events at replay ids `take_replay_ids` gave out, each with a fresh EventUuid."""
+    """Store events at replay ids `take_replay_ids` gave out, each with a fresh EventUuid,
+    and wake the space's held streaming connects when the transaction commits."""
     now = timezone.now()
-    return Event.objects.bulk_create(
+    stored = Event.objects.bulk_create(
         Event(
             org=org,
             space=space,
@@ -90,6 +92,8 @@ def store_events(
         )
         for replay_id, payload in zip(replay_ids, payloads, strict=True)
     )
+    wake.notify(org.pk, space)
+    return stored
 
 
 def append_all(
