@@ -1,12 +1,16 @@
-"""Export a recommendation as a Markdown architecture decision record (MADR layout) or JSON."""
+"""Export a recommendation as a Markdown architecture decision record (MADR layout), a zip of that
+record beside its diagram, or JSON."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from datetime import date
 from typing import Any
 
+from advisor import diagrams
 from advisor.questions import NAMES_QUESTION, QUESTIONS, TOPICS, questions_in
 from advisor.recommendation import (
     DecisionResult,
@@ -15,6 +19,8 @@ from advisor.recommendation import (
     Reason,
     Recommendation,
 )
+from advisor.record import RecordDetails
+from advisor.sources import Source
 
 GRADE_WORDS = {"best": "Best", "good": "Good", "possible": "Possible", "avoid": "Avoid"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -25,21 +31,36 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def title(recommendation: Recommendation) -> str:
-    return "Integration design: " + ", ".join(result.outcome for result in recommendation.decisions)
+MARKDOWN_NAME = "integration-decision.md"
+DIAGRAM_NAME = "integration-diagram.svg"
+
+
+def title(recommendation: Recommendation, record: RecordDetails | None = None) -> str:
+    outcomes = ", ".join(result.outcome for result in recommendation.decisions)
+    if record is not None and record.title:
+        return f"{_md(record.title)}: {outcomes}"
+    return "Integration design: " + outcomes
+
+
+def _given(causes: tuple[str, ...]) -> str:
+    """The answers behind a reason, as a statement about the integration."""
+    return f" Given that {' and '.join(causes)}." if causes else ""
+
+
+def _source(source: Source) -> str:
+    return f"[{source.title}]({source.url})" if source.url else f"({source.title})"
 
 
 def _reason_line(reason: Reason, *, good: str = "Good", bad: str = "Bad") -> str:
     word = {"for": good, "against": bad, "note": "Neutral"}[reason.kind]
-    because = f" ({reason.because})" if reason.because else ""
     veto = " Rules it out." if reason.veto else ""
-    return f"* {word}: {reason.text}{veto}{because} [{reason.source.title}]"
+    return f"* {word}: {reason.text}{veto}{_given(reason.causes)} {_source(reason.source)}"
 
 
 def _alert_line(fired: FiredAlert) -> str:
-    because = f" ({fired.because})" if fired.because else ""
     return (
-        f"* **{fired.alert.severity.upper()}** {fired.alert.text}{because} [{fired.source.title}]"
+        f"* **{fired.alert.severity.upper()}** {fired.alert.text}{_given(fired.causes)} "
+        + _source(fired.source)
     )
 
 
@@ -87,7 +108,7 @@ def _drivers(recommendation: Recommendation) -> list[str]:
                     causes.setdefault(cause)
     if not causes:
         return ["* No answers were given; the outcome rests on general guidance only."]
-    return [f"* {cause[:1].upper()}{cause[1:]}" for cause in causes]
+    return [f"* {cause[:1].upper()}{cause[1:]}." for cause in causes]
 
 
 def _option_block(option: GradedOption) -> list[str]:
@@ -116,22 +137,59 @@ def _outcome_line(result: DecisionResult) -> str:
         )
     best = result.best
     top = best.pros[0] if best.pros else best.reasons[0]
-    because = f" ({top.because})" if top.because else ""
     close = ""
     if result.close_call and result.runner_up is not None:
         close = f" Close call: {result.runner_up.choice.name} came within a point."
-    return f'{heading}: chosen option "{best.choice.name}". {top.text}{because}{close}'
+    return f'{heading}: chosen option "{best.choice.name}". {top.text}{_given(top.causes)}{close}'
 
 
-def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) -> str:
-    """A complete MADR document: paste it into docs/decisions/ and edit from there."""
-    lines = [
+def _front_matter(record: RecordDetails, today: date) -> list[str]:
+    # MADR's front matter is YAML; a JSON string is a valid YAML scalar whatever was typed.
+    owner = [f"decision-makers: {json.dumps(record.owner, ensure_ascii=False)}"]
+    return [
         "---",
-        "status: proposed",
-        f"date: {today.isoformat()}",
+        f"status: {record.status}",
+        f"date: {(record.date or today).isoformat()}",
+        *(owner if record.owner else []),
         "---",
+    ]
+
+
+def _override(record: RecordDetails) -> list[str]:
+    lines = ["### Where the team chose differently from the advisor", ""]
+    if not record.override:
+        return [*lines, "* Nowhere: the team follows the advisor's choices above.", ""]
+    return [*lines, *(f"> {_md(line)}  " for line in record.override.splitlines()), ""]
+
+
+def _diagram(recommendation: Recommendation, *, diagram_file: str) -> list[str]:
+    picture = [f"![The recommended architecture]({diagram_file})", ""] if diagram_file else []
+    return [
+        "### Diagram",
         "",
-        f"# {title(recommendation)}",
+        *picture,
+        "```mermaid",
+        diagrams.to_mermaid(recommendation),
+        "```",
+        "",
+    ]
+
+
+def to_markdown(
+    recommendation: Recommendation,
+    *,
+    permalink: str,
+    today: date,
+    record: RecordDetails | None = None,
+    diagram_file: str = "",
+) -> str:
+    """A complete MADR document: paste it into docs/decisions/ and edit from there. With
+    `diagram_file` the record also shows that image (the SVG beside it in the zip)."""
+    record = record or RecordDetails()
+    lines = [
+        *_front_matter(record, today),
+        "",
+        f"# {title(recommendation, record)}",
         "",
         "## Context and Problem Statement",
         "",
@@ -149,9 +207,14 @@ def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) 
         names = ", ".join(option.choice.name for option in result.options)
         lines.append(f"* {result.decision.title}: {names}")
     lines += ["", "## Decision Outcome", ""]
+    if record.owner:
+        lines += [f"Owner: {_md(record.owner)}", ""]
     for result in recommendation.decisions:
         lines.append(_outcome_line(result))
-    lines += ["", "### Consequences", ""]
+    lines.append("")
+    lines += _override(record)
+    lines += _diagram(recommendation, diagram_file=diagram_file)
+    lines += ["### Consequences", ""]
     for result in recommendation.decisions:
         best = result.best
         lines += [_reason_line(reason) for reason in (*best.pros, *best.cons)]
@@ -205,7 +268,7 @@ def to_markdown(recommendation: Recommendation, *, permalink: str, today: date) 
     lines.append("Sources behind these reasons:")
     lines.append("")
     lines += [
-        f"* {source.title}" + (f" <{source.url}>" if source.url else "")
+        f"* [{source.title}]({source.url})" if source.url else f"* {source.title}"
         for source in sorted(sources.values(), key=lambda source: source.title)
     ]
     lines += ["", f"Generated by the Handshake advisor on {today.isoformat()}.", ""]
@@ -235,10 +298,39 @@ def _alert_data(fired: FiredAlert) -> dict[str, Any]:
     }
 
 
-def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]:
+def to_zip(
+    recommendation: Recommendation, *, permalink: str, today: date, record: RecordDetails
+) -> bytes:
+    """The Markdown record with the diagram's SVG beside it, the image it shows."""
+    markdown = to_markdown(
+        recommendation, permalink=permalink, today=today, record=record, diagram_file=DIAGRAM_NAME
+    )
+    svg = diagrams.render_svg(diagrams.build_graph(recommendation))
+    stamp = (*(record.date or today).timetuple()[:3], 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in ((MARKDOWN_NAME, markdown), (DIAGRAM_NAME, svg)):
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), text)
+    return buffer.getvalue()
+
+
+def _record_data(record: RecordDetails) -> dict[str, Any]:
+    return {
+        "title": record.title or None,
+        "owner": record.owner or None,
+        "status": record.status,
+        "date": record.date.isoformat() if record.date else None,
+        "override": record.override or None,
+    }
+
+
+def to_data(
+    recommendation: Recommendation, *, permalink: str, record: RecordDetails | None = None
+) -> dict[str, Any]:
     answers = recommendation.answers
     return {
         "permalink": permalink,
+        "record": _record_data(record or RecordDetails()),
         "answers": {
             **dict(answers.choices),
             **dict(answers.numbers),
@@ -316,5 +408,8 @@ def to_data(recommendation: Recommendation, *, permalink: str) -> dict[str, Any]
     }
 
 
-def to_json(recommendation: Recommendation, *, permalink: str) -> str:
-    return json.dumps(to_data(recommendation, permalink=permalink), indent=2, ensure_ascii=False)
+def to_json(
+    recommendation: Recommendation, *, permalink: str, record: RecordDetails | None = None
+) -> str:
+    data = to_data(recommendation, permalink=permalink, record=record)
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -101,6 +101,32 @@ def describe(recommendation: Recommendation) -> tuple[Link, ...]:
     return tuple(links)
 
 
+# Mermaid reads these as markup inside a quoted label; its entity codes show them as text.
+_MERMAID_ENTITIES = str.maketrans(
+    {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;", "`": "#96;"}
+)
+
+
+def _mermaid_text(text: str) -> str:
+    return " ".join(text.split()).translate(_MERMAID_ENTITIES)
+
+
+def to_mermaid(recommendation: Recommendation) -> str:
+    """The diagram's connections (those describe() lists) as a Mermaid flowchart, for Markdown."""
+    links = describe(recommendation)
+    node_ids: dict[str, str] = {}
+    for link in links:
+        for name in (link.source, link.target):
+            node_ids.setdefault(name, f"n{len(node_ids)}")
+    lines = ["flowchart LR"]
+    lines += [f'    {node}["{_mermaid_text(name)}"]' for name, node in node_ids.items()]
+    lines += [
+        f'    {node_ids[link.source]} -- "{_mermaid_text(link.label)}" --> {node_ids[link.target]}'
+        for link in links
+    ]
+    return "\n".join(lines)
+
+
 def event_ways(recommendation: Recommendation) -> frozenset[Literal["inward", "outward"]]:
     """Which way events cross the bus: outside systems publishing into Salesforce (only platform
     events accept that), Salesforce publishing out to subscribers, or both."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -26,6 +26,7 @@ from advisor.questions import (
     typed_fields,
 )
 from advisor.recommendation import Recommendation, recommend
+from advisor.record import KEYS, STATUSES, RecordDetails, design_query, parse_record
 from advisor.scenarios import SCENARIO_BY_ID, SCENARIOS
 from config.http import HtmxHttpRequest
 
@@ -35,58 +36,69 @@ def _with_query(url_name: str, query: str) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _permalink(answers: Answers) -> str:
+def _permalink(answers: Answers, record: RecordDetails) -> str:
     # The public base URL, never the Host header (the same rule the org's issuer follows).
-    return settings.HANDSHAKE_BASE_URL + _with_query("advisor:wizard", answers.to_query())
+    design = design_query(answers, record)
+    return settings.HANDSHAKE_BASE_URL + _with_query("advisor:wizard", design)
 
 
-def _count_url(answers: Answers, systems: int | None) -> str:
+def _count_url(answers: Answers, systems: int | None, record_query: str) -> str:
     if systems is None:
         return ""
-    return _with_query("advisor:wizard", answers.query_with(COUNT_QUESTION, systems))
+    query = answers.query_with(COUNT_QUESTION, systems)
+    return _with_query("advisor:wizard", "&".join(part for part in (query, record_query) if part))
 
 
-def _result_context(recommendation: Recommendation) -> dict[str, Any]:
+def _result_context(recommendation: Recommendation, record: RecordDetails) -> dict[str, Any]:
     query = recommendation.answers.to_query()
+    design = design_query(recommendation.answers, record)
     return {
         "recommendation": recommendation,
         "answers": recommendation.answers,
+        "record": record,
+        "record_errors": {key.removeprefix("record-"): record.error(key) for key in KEYS},
+        "statuses": STATUSES,
+        "record_suffix": f"&{record.to_query()}" if record.to_query() else "",
+        # The playground's flow pages take the design along, and link back to it.
+        "design_param": urlencode({"design": design}) if design else "",
         "question_count": len(QUESTIONS),
-        "page_url": _with_query("advisor:wizard", query),
-        "permalink": _permalink(recommendation.answers),
+        "page_url": _with_query("advisor:wizard", design),
+        "permalink": _permalink(recommendation.answers, record),
         "diagram_url": _with_query("advisor:diagram", query),
-        "adr_url": _with_query("advisor:adr_markdown", query),
+        "adr_url": _with_query("advisor:adr_markdown", design),
         "adr_download_url": _with_query(
-            "advisor:adr_markdown", f"{query}&download=1" if query else "download=1"
+            "advisor:adr_markdown", f"{design}&download=1" if design else "download=1"
         ),
+        "adr_zip_url": _with_query("advisor:adr_zip", design),
         "json_url": _with_query("advisor:recommendation_json", query),
         "compare_url": reverse("advisor:compare")
         + "?"
         + QueryDict.fromkeys(["a"], query).urlencode(),
         "chart": diagrams.connection_chart(recommendation.answers.numbers.get(COUNT_QUESTION)),
         "systems_chart": (systems := diagrams.systems_chart(recommendation)),
-        "fewer_url": _count_url(recommendation.answers, systems.fewer),
-        "more_url": _count_url(recommendation.answers, systems.more),
+        "fewer_url": _count_url(recommendation.answers, systems.fewer, record.to_query()),
+        "more_url": _count_url(recommendation.answers, systems.more, record.to_query()),
         "links": diagrams.describe(recommendation),
         "given": given(recommendation.answers),
     }
 
 
-def _is_canonical(query: QueryDict, answers: Answers) -> bool:
+def _is_canonical(query: QueryDict, design: str) -> bool:
     given = [(key, value) for key, values in query.lists() for value in values]
-    return given == parse_qsl(answers.to_query())
+    return given == parse_qsl(design)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def wizard(request: HtmxHttpRequest) -> HttpResponse:
-    answers = parse_answers(request.GET)
-    context = _result_context(recommend(answers))
+    answers, record = parse_answers(request.GET), parse_record(request.GET)
+    context = _result_context(recommend(answers), record)
     if request.htmx and not request.htmx.history_restore_request:
         context["typed_fields"] = typed_fields(answers)
         response = render(request, "advisor/wizard.html#result", context)
         return push_url(response, context["page_url"])
-    if not answers.errors and not _is_canonical(request.GET, answers):
+    design = design_query(answers, record)
+    if not answers.errors and not record.errors and not _is_canonical(request.GET, design):
         # A plain form submission carries every skipped question; the permalink doesn't.
         return HttpResponseRedirect(context["page_url"])
     return render(request, "advisor/wizard.html", {**context, "fieldsets": fieldsets(answers)})
@@ -101,22 +113,39 @@ def diagram(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def adr_markdown(request: HttpRequest) -> HttpResponse:
-    answers = parse_answers(request.GET)
+    answers, record = parse_answers(request.GET), parse_record(request.GET)
     text = adr.to_markdown(
-        recommend(answers), permalink=_permalink(answers), today=timezone.localdate()
+        recommend(answers),
+        permalink=_permalink(answers, record),
+        today=timezone.localdate(),
+        record=record,
     )
     if request.GET.get("download"):
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="integration-decision.md"'
+        response["Content-Disposition"] = f'attachment; filename="{adr.MARKDOWN_NAME}"'
         return response
     # To read or copy in the browser: browsers only ever download text/markdown.
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
+def adr_zip(request: HttpRequest) -> HttpResponse:
+    answers, record = parse_answers(request.GET), parse_record(request.GET)
+    archive = adr.to_zip(
+        recommend(answers),
+        permalink=_permalink(answers, record),
+        today=timezone.localdate(),
+        record=record,
+    )
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="integration-decision.zip"'
+    return response
+
+
+@require_GET
 def recommendation_json(request: HttpRequest) -> HttpResponse:
-    answers = parse_answers(request.GET)
-    text = adr.to_json(recommend(answers), permalink=_permalink(answers))
+    answers, record = parse_answers(request.GET), parse_record(request.GET)
+    text = adr.to_json(recommend(answers), permalink=_permalink(answers, record), record=record)
     return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -144,12 +145,13 @@ def test_no_page_carries_inline_styles_the_csp_would_block(client):
         assert "<script>" not in body
 
 
-def test_the_recommended_flow_links_to_the_playground(client):
+def test_the_recommended_flow_links_to_the_playground_with_the_design(client):
     response = client.get(f"{reverse('advisor:wizard')}?{NIGHTLY}")
 
+    design = urlencode({"design": NIGHTLY}).replace("&", "&amp;")
     assert (
-        'class="button live-link" href="/playground/flows/jwt-bearer/">Run this flow live</a>'
-        in response.content.decode()
+        f'class="button live-link" href="/playground/flows/jwt-bearer/?{design}">'
+        "Run this flow live</a>" in response.content.decode()
     )
 
 
@@ -294,6 +296,7 @@ def test_every_advisor_view_refuses_post(client):
         "wizard",
         "diagram",
         "adr_markdown",
+        "adr_zip",
         "recommendation_json",
         "scenarios",
         "compare",
