@@ -18,6 +18,7 @@ from advisor.recommendation import (
     GradedOption,
     Reason,
     Recommendation,
+    given_that,
 )
 from advisor.record import RecordDetails
 from advisor.sources import Source
@@ -43,8 +44,7 @@ def title(recommendation: Recommendation, record: RecordDetails | None = None) -
 
 
 def _given(causes: tuple[str, ...]) -> str:
-    """The answers behind a reason, as a statement about the integration."""
-    return f" Given that {' and '.join(causes)}." if causes else ""
+    return f" {given_that(causes)}" if causes else ""
 
 
 def _source(source: Source) -> str:

@@ -47,6 +47,12 @@ def _because(causes: tuple[str, ...]) -> str:
     return "because you said " + " and ".join(causes) if causes else ""
 
 
+def given_that(causes: tuple[str, ...]) -> str:
+    """The answers behind a reason as a statement about the integration, for records a team
+    signs (not "because you said"); "" for general guidance."""
+    return f"Given that {' and '.join(causes)}." if causes else ""
+
+
 def _kind(effect: Effect) -> ReasonKind:
     if effect.veto or effect.weight < 0:
         return "against"
@@ -152,6 +158,7 @@ class Companion:
     because: str
     playground_path: str
     caution: str = ""  # how to hold the refresh token, where it's hard to keep safe
+    causes: tuple[str, ...] = ()  # each completes "you said …"
 
 
 @dataclass(frozen=True)
@@ -414,11 +421,12 @@ def _companion(best_flow: Choice, answers: Answers) -> Companion:
         return Companion(False, _COMPANION_TEXT["not-issued"], "", path)
     if offline is None:
         return Companion(False, _COMPANION_TEXT["unknown"], "", path)
-    because = "because you said " + answers.said("offline")
+    causes = (answers.said("offline"),)
+    because = _because(causes)
     if offline == "yes":
         caution = _BROWSER_REFRESH_CAUTION if answers.value("client") == "spa" else ""
-        return Companion(True, _COMPANION_TEXT["needed"], because, path, caution)
-    return Companion(False, _COMPANION_TEXT["not-needed"], because, path)
+        return Companion(True, _COMPANION_TEXT["needed"], because, path, caution, causes)
+    return Companion(False, _COMPANION_TEXT["not-needed"], because, path, causes=causes)
 
 
 def recommend(answers: Answers) -> Recommendation:

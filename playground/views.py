@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from config.design_handoff import flow_handoff
 from config.http import HtmxHttpRequest, allow_form_posts
 from config.http import forms_post_back as _forms_post_back
 from config.http import redirect_to as _see_other
@@ -105,8 +106,16 @@ def differences(request: HttpRequest) -> HttpResponse:
 def flow_detail(request: HttpRequest, slug: str) -> HttpResponse:
     flow = _flow(slug)
     runs = runner.recent_runs(owner=visitor_id(request.session), flow=flow)
+    design = request.GET.get("design", str(request.session.get(_design_key(slug), "")))
     context = {"flow": flow, "runs": runs, "rows": flow_rows(flow)}
+    context["handoff"] = flow_handoff(design, slug)
     return render(request, "playground/flow_detail.html", context)
+
+
+def _design_key(slug: str) -> str:
+    # The advisor design a run of this flow was started from (as the advisor read it), so the
+    # flow page still shows it and links back when the visitor comes back from the run.
+    return f"advisor-design:{slug}"
 
 
 @require_POST
@@ -122,6 +131,8 @@ def start_flow_run(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(run, runner.Problem):
         messages.error(request, run.message)
         return _see_other(reverse("playground:flow_detail", args=[slug]))
+    if (fit := flow_handoff(request.POST.get("design", ""), slug).fit) is not None:
+        request.session[_design_key(slug)] = fit.query
     return _see_other(_run_url(run, shown=Presentation.of(request.GET)))
 
 

@@ -43,7 +43,8 @@ def test_each_flow_page_links_to_the_advisor_and_its_anchor_exists(client):
     flow_page = client.get(reverse("playground:flow_detail", args=["device"])).content.decode()
     advisor = client.get("/advisor/").content.decode()
 
-    assert 'href="/advisor/#topic-people">Check the fit with the advisor</a>' in flow_page
+    implied = "initiator=external&amp;person=yes&amp;client=limited-input&amp;secret=no"
+    assert f'href="/advisor/?{implied}">Check the fit with the advisor</a>' in flow_page
     assert 'id="topic-people"' in advisor
 
 
