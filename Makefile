@@ -21,12 +21,14 @@ run: setup ## set up and serve on http://127.0.0.1:$(PORT) and https://127.0.0.1
 	@echo "The org over HTTP:  http://127.0.0.1:$(PORT)"
 	@echo "The org over TLS:   https://127.0.0.1:$(TLS_PORT) (client certificates asked for, not required;"
 	@echo "                    trust http://127.0.0.1:$(PORT)/setup/tls/ca.pem). Ctrl-C stops both."
-	@# gunicorn's sync workers, as in production (bench/serving.py chose them by measurement).
+	@# uvicorn with config.asgi, as in production: CometD streaming in Django's async handler,
+	@# the rest in WSGI threads (bench/serving.py and bench/events.py measured the choice).
+	@# Its options are bench/servers.py's UVICORN_OPTIONS, which the streaming interop test runs.
 	@# The TLS listener runs beside the HTTP server and stops with it, however that ends.
 	export DJANGO_DEBUG=true HANDSHAKE_TLS_URL=https://127.0.0.1:$(TLS_PORT); \
 	$(PY) manage.py serve_tls --port $(TLS_PORT) & tls=$$!; \
 	trap 'kill $$tls 2>/dev/null; wait $$tls 2>/dev/null || true' EXIT; \
-	$(VENV)/bin/gunicorn config.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
+	$(VENV)/bin/uvicorn config.asgi:application --host=127.0.0.1 --no-proxy-headers --no-access-log --ws=none --log-level=warning --timeout-graceful-shutdown=10 --workers=2 --port=$(PORT)
 
 test: setup-dev lint typecheck pytest ## set up and run every check and test
 

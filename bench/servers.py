@@ -121,15 +121,35 @@ def _granian(interface: str, app: str) -> Callable[[int, int], list[str]]:
     return command
 
 
+def _uvicorn(port: int, workers: int) -> list[str]:
+    return [_bin("uvicorn"), *UVICORN_OPTIONS, f"--workers={workers}", f"--port={port}"]
+
+
+# How `make run` starts uvicorn (the Makefile says the same): no access log, as gunicorn; and
+# REMOTE_ADDR stays the connection's peer (uvicorn would otherwise take X-Forwarded-For from
+# loopback clients, so any local client could pick the address its throttles count).
+UVICORN_OPTIONS = (
+    "config.asgi:application",
+    "--host=127.0.0.1",
+    "--no-proxy-headers",
+    "--no-access-log",
+    "--ws=none",
+    "--log-level=warning",
+    # A held long poll would otherwise keep a stopping server up for its whole 110 s.
+    "--timeout-graceful-shutdown=10",
+)
+
 # The servers bench/serving.py compares, by name: each is a command for (port, workers).
+# config.asgi routes /cometd/ to Django's ASGI handler and the rest to the WSGI site in threads.
 SERVERS: dict[str, Callable[[int, int], list[str]]] = {
     "gunicorn sync": _gunicorn("config.wsgi"),
     "gunicorn gthread": _gunicorn("config.wsgi", "--worker-class=gthread", "--threads=4"),
-    "gunicorn + uvicorn (ASGI)": _gunicorn(
+    "uvicorn (config.asgi)": _uvicorn,
+    "gunicorn + uvicorn workers (config.asgi)": _gunicorn(
         "config.asgi", "--worker-class=uvicorn_worker.UvicornWorker"
     ),
     "granian WSGI": _granian("wsgi", "config.wsgi:application"),
-    "granian ASGI": _granian("asgi", "config.asgi:application"),
+    "granian ASGI (config.asgi)": _granian("asgi", "config.asgi:application"),
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.servers import free_port, gunicorn, manage, sqlite_site_env
+from bench.servers import free_port, manage, serve, sqlite_site_env
 from config.chunked_bodies import ChunkedBodies
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -108,8 +108,9 @@ def test_gzip_then_chunked_is_still_chunked_and_chunked_then_gzip_is_not():
     assert "CONTENT_LENGTH" not in inner.environ
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[tuple[int, dict[str, str]]]:
+# gunicorn decodes the chunks for config.wsgi; uvicorn for config.asgi, as `make run` serves it.
+@pytest.fixture(scope="module", params=["gunicorn sync", "uvicorn (config.asgi)"])
+def site(request) -> Iterator[tuple[int, dict[str, str]]]:
     port = free_port()
     with sqlite_site_env(f"http://127.0.0.1:{port}") as env:
         app = json.loads(
@@ -123,7 +124,7 @@ def site() -> Iterator[tuple[int, dict[str, str]]]:
                 "--run-as=ada@handshake.example",
             )
         )
-        with gunicorn(env, port=port, workers=1):
+        with serve(env, port=port, workers=1, server=request.param):
             yield port, app
 
 
@@ -146,7 +147,7 @@ def _form(**fields):
     return urllib.parse.urlencode(fields).encode()
 
 
-def test_a_chunked_token_request_gets_a_token_from_gunicorn(site):
+def test_a_chunked_token_request_gets_a_token(site):
     port, app = site
     body = _form(grant_type="client_credentials", **app)
     status, _, answer = _post(port, "/services/oauth2/token", body, chunked=True)

@@ -1,0 +1,53 @@
+"""One ASGI application for the whole site: streaming through Django's async handler, every
+other request through the WSGI site in a thread pool.
+
+A CometD long poll waits up to 110 s for an event; under Django's ASGI handler its async view
+awaits without holding a thread. Every other view is synchronous, and Django's ASGI handler
+runs each of them through thread hops that cost three to four times a WSGI request (figures in
+bench/README.md), so those go to the WSGI application as gunicorn's workers would run it, each
+in a thread of a2wsgi's pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from a2wsgi import WSGIMiddleware
+
+from config.asgi_bodies import AsgiApp, Receive, Scope, Send
+from config.chunked_bodies import StartResponse, WsgiApp
+
+STREAMING_PREFIX = "/cometd"
+
+
+def is_streaming(path: str) -> bool:
+    return path == STREAMING_PREFIX or path.startswith(STREAMING_PREFIX + "/")
+
+
+class SiteRouter:
+    """Sends HTTP requests under STREAMING_PREFIX to `streaming`, everything else (lifespan
+    included) to `site`."""
+
+    def __init__(self, *, streaming: AsgiApp, site: AsgiApp) -> None:
+        self.streaming = streaming
+        self.site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_streaming(scope["path"]):
+            await self.streaming(scope, receive, send)
+        else:
+            await self.site(scope, receive, send)
+
+
+def threaded_wsgi(application: WsgiApp, *, threads: int) -> AsgiApp:
+    """The WSGI application as an ASGI one, each request run in one of `threads` threads."""
+
+    def terminated(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        # a2wsgi's wsgi.input ends where the ASGI body ends (the server has decoded any
+        # chunks), which PEP 3333's extension says with wsgi.input_terminated; without it a
+        # chunked body would be refused (config/chunked_bodies.py).
+        return application({**environ, "wsgi.input_terminated": True}, start_response)
+
+    # a2wsgi types scopes and messages as TypedDicts, where the site passes plain dicts.
+    return cast(AsgiApp, WSGIMiddleware(terminated, workers=threads))
