@@ -59,13 +59,13 @@ def design_query(answers: Answers, record: RecordDetails) -> str:
 
 
 def _line(raw: str, limit: int) -> str:
-    return " ".join(without_control_characters(raw).split())[:limit]
+    return " ".join(without_control_characters(raw).split())[:limit].rstrip()
 
 
 def _paragraphs(raw: str) -> str:
     """Free text kept as lines: each line's control characters and extra spaces go."""
     lines = (" ".join(without_control_characters(line).split()) for line in raw.splitlines())
-    return "\n".join(line for line in lines if line)[:MAX_OVERRIDE]
+    return "\n".join(line for line in lines if line)[:MAX_OVERRIDE].rstrip()
 
 
 def _date(raw: str) -> date | None:

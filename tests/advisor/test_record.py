@@ -4,6 +4,7 @@ import io
 import json
 import string
 import zipfile
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
@@ -44,6 +45,14 @@ def test_the_record_reports_a_status_and_date_it_cannot_use():
     assert record.date is None
     assert record.error("record-status") == "Choose proposed, accepted or superseded."
     assert record.error("record-date") == "“2026-02-30” is not a date like 2026-03-01."
+
+
+def test_a_field_cut_at_its_limit_reads_back_the_same():
+    record = parse_record({"record-title": "a" * 119 + " b", "record-override": "x" * 999 + "\ny"})
+
+    assert record.title == "a" * 119
+    assert record.override == "x" * 999
+    assert parse_record(dict(parse_qsl(record.to_query()))) == replace(record, errors=())
 
 
 def test_the_record_takes_only_a_plain_calendar_date():
