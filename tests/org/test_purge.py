@@ -162,6 +162,7 @@ def test_h7_purge_deletes_expired_rows_in_batches_and_keeps_what_live_grants_nee
         "external servers: 0 deleted in 0 batches",
         "Bulk API jobs: 0 deleted in 0 batches",
         "expired events: 0 deleted in 0 batches",
+        "expired streaming clients: 0 deleted in 0 batches",
     ]
     assert expired_access > BATCH_SIZE
     assert all(line.endswith(": 0 deleted in 0 batches") for line in again), again

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from org.streaming import protocol
@@ -400,3 +402,15 @@ def test_a_client_not_seen_for_two_minutes_is_unknown(bus):
     (reply,) = bus.connect(client_id)
     assert reply["error"] == "403::Unknown client"
     assert reply["advice"]["reconnect"] == "handshake"
+
+
+def test_the_purge_deletes_clients_past_their_timeout(bus):
+    stale, live = bus.handshake(), bus.handshake()
+    StreamingClient.objects.filter(pk=StreamingClient.objects.order_by("pk").first().pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert "expired streaming clients: 1 deleted in 1 batch" in out.getvalue()
+    assert bus.connect(stale)[0]["error"] == "403::Unknown client"
+    assert bus.connect(live)[0]["successful"] is True
