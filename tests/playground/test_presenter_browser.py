@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A 1280×720 projector with the browser zoomed to 150%: 853×480 CSS pixels, each drawn 1.5×.
 PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
 PKCE_STEPS = ("discover", "authorize", "callback", "token", "userinfo", "call-api")
+PKCE_STEPS += ("revoke-refresh-token", "call-api-again")
 
 
 def _finish_pkce_run(page: Page, site: str) -> str:
@@ -24,7 +25,7 @@ def _finish_pkce_run(page: Page, site: str) -> str:
     page.get_by_label("Password").fill("handshake-demo")
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("button", name="Allow").click()
-    for slug in ("token", "userinfo", "call-api"):
+    for slug in PKCE_STEPS[3:]:
         page.locator(f"#step-{slug}").get_by_role("button").click()
         expect(page.locator(f"#step-{slug} .step__headline")).to_be_visible()
     return page.url.partition("#")[0]
