@@ -89,6 +89,7 @@ bench: setup-dev ## every benchmark, each against a baseline measured in the sam
 	$(PY) bench/inspector.py
 	$(PY) bench/provider_comparison.py
 	$(PY) bench/serving.py
+	$(PY) bench/events.py --database both
 	$(PY) bench/tls.py
 
 loadtest: setup-dev ## the training room: 200 trainees on SQLite and PostgreSQL (not in `make test`)
