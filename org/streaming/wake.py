@@ -24,9 +24,6 @@ logger = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "handshake_events"
 POLL_SECONDS = 0.5
-# Even when notified, look again this often: a notification lost with a dropped LISTEN
-# connection then costs a few seconds, not a whole long poll.
-SAFETY_SECONDS = 5.0
 
 
 def space_key(org_pk: int, space: str) -> str:
@@ -110,7 +107,8 @@ class Signal:
             await asyncio.sleep(min(seconds, POLL_SECONDS))
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.woken.wait(), timeout=min(seconds, SAFETY_SECONDS))
+            await asyncio.wait_for(self.woken.wait(), timeout=seconds)
+        # Cleared before the caller reads the log: a notification after this wakes it again.
         self.woken.clear()
 
 
