@@ -57,7 +57,7 @@ urlpatterns = [
     # Salesforce's device verification page (RFC 8628 §3.3 verification_uri).
     path("setup/connect", views.device_verification, name="device_verification"),
     # The streaming API (CometD): /cometd/NN.N; without a version it answers Salesforce's 400.
-    re_path(r"^cometd(?:/(?P<version>[^/]*))?/?$", streaming_views.cometd, name="cometd"),
+    re_path(r"^cometd(?:/(?P<version>.*?))?/?$", streaming_views.cometd, name="cometd"),
     # Bulk API 2.0, then the REST API, last: its catch-all answers any other /services/data/
     # path in JSON.
     *bulk_urls.urlpatterns,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
@@ -31,7 +32,7 @@ def _bus(base_url: str) -> httpx.Client:
     answer = httpx.post(
         base_url + TOKEN,
         data={"grant_type": "client_credentials"},
-        auth=(app.client_id, app.client_secret),
+        auth=(app.client_id, app.client_secret or ""),
     )
     token = answer.json()["access_token"]
     return httpx.Client(
@@ -52,7 +53,7 @@ def _subscribed(bus: httpx.Client) -> str:
     return client_id
 
 
-def _connect(bus: httpx.Client, client_id: str, hold_ms: int) -> list[dict]:
+def _connect(bus: httpx.Client, client_id: str, hold_ms: int) -> list[dict[str, Any]]:
     message = {
         "channel": "/meta/connect",
         "clientId": client_id,

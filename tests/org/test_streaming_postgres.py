@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import psycopg
@@ -62,7 +63,7 @@ def uvicorn(env: dict[str, str], port: int) -> Iterator[str]:
         stop(process)
 
 
-def _bayeux(base: str, token: str, message: dict) -> list[dict]:
+def _bayeux(base: str, token: str, message: dict[str, Any]) -> list[dict[str, Any]]:
     answer = httpx.post(
         base + COMETD,
         json=[message],
@@ -72,7 +73,7 @@ def _bayeux(base: str, token: str, message: dict) -> list[dict]:
     return list(answer.json())
 
 
-def _connect(base: str, token: str, client_id: str, hold_ms: int) -> list[dict]:
+def _connect(base: str, token: str, client_id: str, hold_ms: int) -> list[dict[str, Any]]:
     message = {
         "channel": "/meta/connect",
         "clientId": client_id,
@@ -92,7 +93,7 @@ def _publish(base: str, token: str, number: str) -> None:
     assert answer.status_code == 201, answer.text
 
 
-def _numbers(answer: list[dict]) -> list[str]:
+def _numbers(answer: list[dict[str, Any]]) -> list[str]:
     return [m["data"]["payload"]["Order_Number__c"] for m in answer if m["channel"] == ORDERS]
 
 
