@@ -1,5 +1,6 @@
-"""Server time of the token endpoint's hot path and a sign-in's password check, in process,
-against the bare baseline view; `--profile` adds where a token request spends its time.
+"""Server time of the token endpoint's hot path (and introspection, userinfo, a REST query) and
+a sign-in's password check, in process, against the bare baseline view, with the SQL statements
+each request runs; `--profile` adds where a token request spends its time.
 
 Django's test client through the full middleware stack, production settings (DEBUG off,
 the production password hashers) on a throwaway SQLite database; no network, no server.
@@ -18,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,24 +29,41 @@ FORM = "application/x-www-form-urlencoded"
 DEMO_USER, DEMO_PASSWORD = "ada@handshake.example", "handshake-demo"
 
 
-def _measure(call: Callable[[], object], rounds: int) -> list[float]:
+def _measure(
+    call: Callable[[], object], beside: Callable[[], object], rounds: int
+) -> tuple[list[float], list[float]]:
+    """Timings (ms) of `call` and of `beside` (the baseline), taking turns round by round so a
+    change in a shared machine's load falls on both alike."""
     for _ in range(min(WARM_UP, rounds)):
         call()
-    timings = []
+        beside()
+    timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        start = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - start) * 1000)
+        for run, series in ((call, timings[0]), (beside, timings[1])):
+            start = time.perf_counter()
+            run()
+            series.append((time.perf_counter() - start) * 1000)
     return timings
 
 
-def _line(label: str, timings: list[float], baseline: float) -> str:
+def _statements(call: Callable[[], object]) -> int:
+    """How many SQL statements one call runs, BEGIN and COMMIT included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def _line(label: str, timings: list[float], baseline: float, statements: int) -> str:
     ordered = sorted(timings)
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, round(len(ordered) * 0.99))]
     return (
-        f"{label:<40} p50 {p50:8.3f} ms   p99 {p99:8.3f} ms   "
-        f"{p50 / baseline:7.1f}× baseline   (n={len(ordered)})"
+        f"{label:<34} p50 {p50:8.3f} ms   p99 {p99:8.3f} ms   "
+        f"{p50 / baseline:7.1f}× baseline ({baseline:.3f} ms)   {statements:2} statements   "
+        f"(n={len(ordered)})"
     )
 
 
@@ -102,36 +120,30 @@ def main() -> None:
     print(f"Python {platform.python_version()} on {platform.machine()}, in-process test client")
     print(f"stored password hash: {user.password.split('$')[0]} {user.password.split('$')[2]}\n")
 
-    rounds = options.rounds
-    baseline = _measure(lambda: client.get("/baseline/"), rounds)
-    reference = statistics.median(baseline)
-    figures = [
-        ("baseline view (/baseline/)", baseline),
-        ("client_credentials token", _measure(token, rounds)),
+    rest_query = "/services/data/v62.0/query?q=" + quote("SELECT Id FROM Account LIMIT 1")
+    calls: list[tuple[str, Callable[[], object], int]] = [
+        ("client_credentials token", token, options.rounds),
         (
             "introspect",
-            _measure(
-                lambda: client.post(
-                    "/services/oauth2/introspect", introspect_form, content_type=FORM
-                ),
-                rounds,
-            ),
+            lambda: client.post("/services/oauth2/introspect", introspect_form, content_type=FORM),
+            options.rounds,
         ),
         (
             "userinfo",
-            _measure(lambda: client.get("/services/oauth2/userinfo", headers=bearer), rounds),
+            lambda: client.get("/services/oauth2/userinfo", headers=bearer),
+            options.rounds,
         ),
-        (
-            "password check, stored hash",
-            _measure(lambda: check_password(DEMO_PASSWORD, user.password), 30),
-        ),
-        (
-            "password check, PBKDF2 (before)",
-            _measure(lambda: check_password(DEMO_PASSWORD, pbkdf2), 5),
-        ),
+        ("REST API query", lambda: client.get(rest_query, headers=bearer), options.rounds),
+        ("password check, stored hash", lambda: check_password(DEMO_PASSWORD, user.password), 30),
+        ("password check, PBKDF2 (before)", lambda: check_password(DEMO_PASSWORD, pbkdf2), 5),
     ]
-    for label, timings in figures:
-        print(_line(label, timings, reference))
+
+    def baseline_call() -> object:
+        return client.get("/baseline/")
+
+    for label, call, rounds in calls:
+        timings, baseline = _measure(call, baseline_call, rounds)
+        print(_line(label, timings, statistics.median(baseline), _statements(call)))
     if options.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [token() for _ in range(300)])

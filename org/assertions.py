@@ -22,7 +22,7 @@ from django.utils import timezone
 from org import approvals, errors
 from org.errors import InvalidGrant
 from org.identity import base_url
-from org.models import ConnectedApp, OrgUser, SpentAssertion
+from org.models import ConnectedApp, OrgUser, PermittedUsers, SpentAssertion
 from org.tokens import digest
 from pki import certificates
 
@@ -154,9 +154,10 @@ def approved_user(app: ConnectedApp, username: str) -> tuple[OrgUser, str]:
     )
     if user is None or not user.user.is_active:
         raise InvalidGrant(errors.NOT_APPROVED)
-    if not app.user_is_permitted(user):
-        raise errors.InvalidAppAccess()
     scopes = approvals.approved_scopes(user, app)
+    if scopes is None and app.permitted_users == PermittedUsers.ADMIN_APPROVED:
+        # Not pre-authorized (approved_scopes asked, once).
+        raise errors.InvalidAppAccess()
     if not scopes:
         raise InvalidGrant(errors.NOT_APPROVED)
     return user, " ".join(scopes)

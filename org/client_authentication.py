@@ -73,7 +73,7 @@ def authenticate_client(request: Any, *, endpoint: str, find_app: Any) -> Connec
         # refused before its secret is compared, a right one included.
         app: ConnectedApp | None = find_app(client_id, lock_key=key)
         if app is not None:
-            until = throttles.annotated_lock_end(app)
+            until = throttles.annotated_lock_end(app, now=now)
         else:
             until = throttles.locked_until(key, now=now)
         if until is not None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from org import statements
 from org.models import AuthorizationCode, ConnectedApp, OrgUser
 from org.tokens import digest, find_by_digest
 
@@ -51,9 +52,16 @@ def issue_code(
     )
 
 
+_CODES = statements.Lookup(
+    lambda digest: AuthorizationCode.objects.select_related(
+        "app__org", "user__user", "user__org"
+    ).filter(code_hash=digest),
+    "digest",
+)
+
+
 def find_code(value: str) -> AuthorizationCode | None:
-    rows = AuthorizationCode.objects.select_related("app__org", "user__user", "user__org")
-    return find_by_digest(rows, value, field="code_hash")
+    return find_by_digest(_CODES, value)
 
 
 def redeem_code(code: AuthorizationCode) -> bool:

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from org import approvals, throttles
+from org import approvals, statements, throttles
 from org.identity import base_url
 from org.models import ConnectedApp, DeviceAuthorization, OrgUser
 from org.scopes import Scope, describe
@@ -124,9 +124,16 @@ def response_body(started: Started) -> dict[str, Any]:
     }
 
 
+_DEVICE_CODES = statements.Lookup(
+    lambda digest: DeviceAuthorization.objects.select_related(
+        "app__org", "user__user", "user__org"
+    ).filter(device_code_hash=digest),
+    "digest",
+)
+
+
 def find(device_code: str) -> DeviceAuthorization | None:
-    rows = DeviceAuthorization.objects.select_related("app__org", "user__user", "user__org")
-    return find_by_digest(rows, device_code, field="device_code_hash")
+    return find_by_digest(_DEVICE_CODES, device_code)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc8628 import DeviceAuthorizationEndpoint
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.utils import timezone
 
-from org import devices, errors, throttles, tokens
+from org import devices, errors, statements, throttles, tokens
 from org.client_authentication import (
     DEVICE_AUTHORIZATION,
     INTROSPECTION,
@@ -218,12 +218,11 @@ class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
             return None
         if len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
             return None
-        related = ("org", "run_as__user", "run_as__org") if with_run_as else ("org",)
-        rows = ConnectedApp.objects.select_related(*related).filter(client_id=client_id)
         if lock_key:
-            rows = throttles.with_lock_end(rows, lock_key, now=timezone.now())
-        # client_id is unique: at most one row, so no ORDER BY for .first() to compile.
-        return next(iter(rows[:1]), None)
+            return _app_lookup(locked=True, with_run_as=with_run_as).first(
+                client_id=client_id, lock_key=lock_key
+            )
+        return _app_lookup(locked=False, with_run_as=with_run_as).first(client_id=client_id)
 
     def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
         # Only client credentials acts as the app's run-as user; other requests skip the join.
@@ -300,6 +299,18 @@ class OrgAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         # Nothing listens; the org does not announce itself to anyone.
         return None
+
+
+@cache
+def _app_lookup(*, locked: bool, with_run_as: bool) -> statements.Lookup[ConnectedApp]:
+    related = ("org", "run_as__user", "run_as__org") if with_run_as else ("org",)
+
+    def apps(client_id: str, lock_key: str = "") -> QuerySet[ConnectedApp]:
+        # client_id is unique: no ORDER BY (the model's ordering) to compile or run.
+        rows = ConnectedApp.objects.select_related(*related).filter(client_id=client_id)
+        return throttles.with_lock_end(rows.order_by(), lock_key) if locked else rows.order_by()
+
+    return statements.Lookup(apps, "client_id", *(["lock_key"] if locked else []))
 
 
 @cache

@@ -49,17 +49,20 @@ def locked_until(key: str, *, now: datetime | None = None) -> datetime | None:
     return _current_lock(key, now=now or timezone.now()).first()
 
 
-def with_lock_end[Row: Model](rows: QuerySet[Row], key: str, *, now: datetime) -> QuerySet[Row]:
-    """`rows` carrying the key's locked_until() in the same query, for annotated_lock_end."""
-    lock = Subquery(_current_lock(key, now=now)[:1], output_field=DateTimeField())
-    annotated: QuerySet[Row] = rows.annotate(**{_LOCK_END: lock})
+def with_lock_end[Row: Model](rows: QuerySet[Row], key: str) -> QuerySet[Row]:
+    """`rows` carrying the key's lock-out end in the same query, for annotated_lock_end. The
+    time is compared after the read, so the statement binds nothing but `key`."""
+    lock = LoginThrottle.objects.filter(key_hash=key).values_list("locked_until", flat=True)
+    annotated: QuerySet[Row] = rows.annotate(
+        **{_LOCK_END: Subquery(lock[:1], output_field=DateTimeField())}
+    )
     return annotated
 
 
-def annotated_lock_end(row: Model) -> datetime | None:
+def annotated_lock_end(row: Model, *, now: datetime) -> datetime | None:
     """When the lock-out a row of with_lock_end() carries ends; None when it is not locked."""
     until: datetime | None = vars(row).get(_LOCK_END)
-    return until
+    return until if until is not None and until > now else None
 
 
 def _current_lock(key: str, *, now: datetime) -> QuerySet[LoginThrottle, datetime | None]:

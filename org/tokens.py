@@ -17,10 +17,10 @@ from typing import Any
 
 import jwt
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q
 from django.utils import timezone
 
-from org import keys
+from org import keys, statements
 from org.identity import base_url, identity_url
 from org.models import (
     AccessToken,
@@ -136,7 +136,7 @@ def store(
     if parent is not None:
         family = parent.family
     else:
-        family = TokenFamily.objects.create(
+        family = TokenFamily(
             app=app,
             user=user,
             grant_type=grant_type,
@@ -147,23 +147,28 @@ def store(
             nonce=nonce,
             created_at=minted.issued_at,
         )
-    AccessToken.objects.create(
-        token_hash=digest(minted.access_token),
-        family=family,
-        scope=minted.scope,
-        jwt_kid=minted.jwt_kid,
-        certificate_thumbprint=app.authenticated_certificate,
-        issued_at=minted.issued_at,
-        expires_at=minted.expires_at,
+        statements.insert(family)
+    statements.insert(
+        AccessToken(
+            token_hash=digest(minted.access_token),
+            family=family,
+            scope=minted.scope,
+            jwt_kid=minted.jwt_kid,
+            certificate_thumbprint=app.authenticated_certificate,
+            issued_at=minted.issued_at,
+            expires_at=minted.expires_at,
+        )
     )
     if minted.refresh_token:
-        RefreshToken.objects.create(
-            token_hash=digest(minted.refresh_token),
-            family=family,
-            # RFC 6749 §6: a refresh token keeps the scope originally granted.
-            scope=family.scope,
-            issued_at=minted.issued_at,
-            expires_at=_absolute_refresh_expiry(app, family),
+        statements.insert(
+            RefreshToken(
+                token_hash=digest(minted.refresh_token),
+                family=family,
+                # RFC 6749 §6: a refresh token keeps the scope originally granted.
+                scope=family.scope,
+                issued_at=minted.issued_at,
+                expires_at=_absolute_refresh_expiry(app, family),
+            )
         )
         if parent is None:
             _keep_newest_refresh_families(app=app, user=user)
@@ -220,27 +225,31 @@ def salesforce_response(
     return body
 
 
-def find_by_digest[Row: Model](rows: QuerySet[Row], value: str, *, field: str) -> Row | None:
-    """The row whose `field` holds the digest of `value`, a secret a client sent; an empty or
-    overlong value finds nothing (and costs no hashing)."""
+def find_by_digest[Row: Model](rows: statements.Lookup[Row], value: str) -> Row | None:
+    """The row whose digest (the lookup's `digest`) is that of `value`, a secret a client
+    sent; an empty or overlong value finds nothing (and costs no hashing)."""
     if not value or len(value) > MAX_TOKEN_LENGTH:
         return None
-    # Digests are unique: at most one row, so no ORDER BY for .first() to compile.
-    return next(iter(rows.filter(**{field: digest(value)})[:1]), None)
+    return rows.first(digest=digest(value))
 
 
-_WITH_USER = ("family__user__user", "family__user__org")
-_WITH_FAMILY = ("family__app__org", *_WITH_USER)
+_WITH_FAMILY = ("family__app__org", "family__user__user", "family__user__org")
+_ACCESS_TOKENS = statements.Lookup(
+    lambda digest: AccessToken.objects.select_related(*_WITH_FAMILY).filter(token_hash=digest),
+    "digest",
+)
+_REFRESH_TOKENS = statements.Lookup(
+    lambda digest: RefreshToken.objects.select_related(*_WITH_FAMILY).filter(token_hash=digest),
+    "digest",
+)
 
 
 def find_access_token(value: str) -> AccessToken | None:
-    rows = AccessToken.objects.select_related(*_WITH_FAMILY)
-    return find_by_digest(rows, value, field="token_hash")
+    return find_by_digest(_ACCESS_TOKENS, value)
 
 
 def find_refresh_token(value: str) -> RefreshToken | None:
-    rows = RefreshToken.objects.select_related(*_WITH_FAMILY)
-    return find_by_digest(rows, value, field="token_hash")
+    return find_by_digest(_REFRESH_TOKENS, value)
 
 
 def refresh_token_expired(token: RefreshToken, *, now: datetime) -> bool:
@@ -321,14 +330,10 @@ def revoke(value: str, *, client: ConnectedApp | None) -> None:
 def introspect(value: str, *, client: ConnectedApp) -> dict[str, Any]:
     """RFC 7662 §2.2 in Salesforce's shape; anything not live, or not the caller's, is inactive."""
     now = timezone.now()
-    # The caller's own tokens only, found in the same query (its app is the caller).
-    access = find_by_digest(
-        AccessToken.objects.select_related(*_WITH_USER).filter(family__app=client),
-        value,
-        field="token_hash",
-    )
+    access = find_access_token(value)
     if access is not None:
-        if not access_token_active(access, now=now):
+        # The caller's own tokens only (its app is the family's).
+        if access.family.app_id != client.pk or not access_token_active(access, now=now):
             return {"active": False}
         body = _introspection(
             access.family,

@@ -6,12 +6,15 @@ COMMIT, savepoints) is left out: the test itself runs inside a transaction."""
 from __future__ import annotations
 
 import re
+import time
 
+import jwt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.org.conftest import ADA, REVOKE, USERINFO, pkce_pair
+from org.connected_apps import JWT_BEARER
+from tests.org.conftest import ADA, REVOKE, TOKEN, USERINFO, pkce_pair
 
 _STATEMENT = re.compile(
     r'^(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*?"(org_\w+|django_\w+|auth_\w+)"'
@@ -51,6 +54,30 @@ def test_client_credentials_reads_the_app_once_and_writes_the_token(oauth):
 
     assert response.status_code == 200
     assert done == ["SELECT org_connectedapp", "INSERT org_tokenfamily", "INSERT org_accesstoken"]
+
+
+def test_jwt_bearer_reads_the_app_the_user_and_the_pre_authorization_once(
+    oauth, app_keys, settings
+):
+    app = oauth.app(
+        grants=[JWT_BEARER], scopes=["api"], cert_pem=app_keys.certificate_pem, pre_authorize=[ADA]
+    )
+    claims = {"iss": app.client_id, "sub": ADA, "aud": settings.HANDSHAKE_BASE_URL}
+    claims["exp"] = int(time.time()) + 120
+    assertion = jwt.encode(claims, app_keys.private_key, algorithm="RS256")
+
+    response, done = _run(
+        lambda: oauth.post(TOKEN, {"grant_type": JWT_BEARER, "assertion": assertion})
+    )
+
+    assert response.status_code == 200
+    assert done == [
+        "SELECT org_connectedapp",
+        "SELECT org_orguser",  # the user the assertion names
+        "SELECT org_orguser",  # admin pre-authorization, asked once
+        "INSERT org_tokenfamily",
+        "INSERT org_accesstoken",
+    ]
 
 
 def test_code_redemption_spends_the_code_and_stores_its_tokens(oauth, web_app):
@@ -125,6 +152,23 @@ def test_userinfo_reads_the_token_with_its_user_at_once(oauth, web_app, client):
 
     assert response.status_code == 200
     assert done == ["SELECT org_accesstoken"]
+
+
+def test_a_rest_query_reads_the_token_counts_the_call_and_reads_the_records(oauth, client):
+    app = oauth.app(grants=["client_credentials"], scopes=["api"], run_as=ADA)
+    access = oauth.token(app, grant_type="client_credentials").json()["access_token"]
+    query = "/services/data/v62.0/query?q=SELECT+Id+FROM+Account+LIMIT+1"
+    client.get(query, headers={"Authorization": "Bearer " + access})  # today's usage row
+
+    response, done = _run(lambda: client.get(query, headers={"Authorization": "Bearer " + access}))
+
+    assert response.status_code == 200
+    assert done == [
+        "SELECT org_accesstoken",  # with its family, app and user
+        "UPDATE org_apiusage",  # one more of the day's requests, only under the limit
+        "SELECT org_apiusage",  # Sforce-Limit-Info
+        "SELECT org_record",
+    ]
 
 
 @pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
