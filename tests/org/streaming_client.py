@@ -1,13 +1,19 @@
-"""A CometD client over Django's test client, sending what jsforce (Faye) sends."""
+"""A CometD client over Django's test client, sending what jsforce (Faye) sends; and the site
+under uvicorn, for tests of real long polls."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
 
+from bench.servers import ROOT, stop, wait_until_listening
 from config.org_paths import API_VERSION
 from tests.org.rest_client import Rest
 
@@ -87,3 +93,27 @@ def bayeux_for(rest: Rest, scheme: str = "OAuth") -> Bayeux:
 
 def replay_ids(events: list[dict[str, Any]]) -> list[int]:
     return [event["data"]["event"]["replayId"] for event in events]
+
+
+@contextmanager
+def uvicorn(env: dict[str, str], port: int) -> Iterator[str]:
+    """The site's ASGI application under uvicorn on 127.0.0.1:port; yields its URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            "--log-level=warning",
+            "--timeout-graceful-shutdown=5",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_listening(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)

@@ -4,12 +4,8 @@ when the other appends, and the client carries on through either process."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -17,17 +13,15 @@ import psycopg
 import pytest
 
 from bench.servers import (
-    ROOT,
     free_port,
     manage,
     postgres,
     postgres_available,
     prepare_site,
     production_env,
-    stop,
-    wait_until_listening,
 )
 from config.org_paths import API_VERSION
+from tests.org.streaming_client import uvicorn
 
 pytestmark = pytest.mark.skipif(
     not postgres_available(), reason="PostgreSQL binaries are installed by `make test`"
@@ -38,29 +32,6 @@ ORDERS = "/event/Order_Placed__e"
 PUBLISH = f"/services/data/v{API_VERSION}/sobjects/Order_Placed__e/"
 # Held this long unless woken: an answer without the event means no notification came.
 HOLD_MS = 30_000
-
-
-@contextmanager
-def uvicorn(env: dict[str, str], port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "--log-level=warning",
-            "--timeout-graceful-shutdown=5",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        wait_until_listening(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
 
 
 def _bayeux(base: str, token: str, message: dict[str, Any]) -> list[dict[str, Any]]:
