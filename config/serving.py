@@ -10,7 +10,9 @@ in a thread of a2wsgi's pool.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextvars
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
@@ -47,7 +49,44 @@ def threaded_wsgi(application: WsgiApp, *, threads: int) -> AsgiApp:
         # a2wsgi's wsgi.input ends where the ASGI body ends (the server has decoded any
         # chunks), which PEP 3333's extension says with wsgi.input_terminated; without it a
         # chunked body would be refused (config/chunked_bodies.py).
-        return application({**environ, "wsgi.input_terminated": True}, start_response)
+        environ = {**environ, "wsgi.input_terminated": True}
+        context = _thread_context()
+        return InContext(context.run(application, environ, start_response), context)
 
     # a2wsgi types scopes and messages as TypedDicts, where the site passes plain dicts.
     return cast(AsgiApp, WSGIMiddleware(terminated, workers=threads))
+
+
+_threads = threading.local()
+
+
+def _thread_context() -> contextvars.Context:
+    """The pool thread's own context, the same for every request it serves.
+
+    a2wsgi runs each request in a fresh copy of the event loop's context, and Django keeps its
+    database connections in context-local storage (asgiref's Local), so each request would
+    open a connection of its own and drop it at the end (CONN_MAX_AGE would keep none). In
+    one context per thread they persist per thread, as under gunicorn's threads."""
+    if not hasattr(_threads, "context"):
+        _threads.context = contextvars.Context()
+    context: contextvars.Context = _threads.context
+    return context
+
+
+class InContext:
+    """A WSGI response whose iteration and close run in `context`, as its making did (Django
+    closes a request's database work when the response is closed)."""
+
+    def __init__(self, body: Iterable[bytes], context: contextvars.Context) -> None:
+        self.body = body
+        self.context = context
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = self.context.run(iter, self.body)
+        while (chunk := self.context.run(next, chunks, None)) is not None:
+            yield chunk
+
+    def close(self) -> None:
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            self.context.run(close)

@@ -6,6 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.local import Local
 
 from config.serving import SiteRouter, threaded_wsgi
 
@@ -48,6 +49,60 @@ def test_other_paths_go_to_the_wsgi_site(path):
 
 def test_lifespan_goes_to_the_wsgi_site():
     assert _route({"type": "lifespan"}) == ["site"]
+
+
+def _get(path="/"):
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": b"",
+        "http_version": "1.1",
+        "headers": [],
+    }
+
+
+async def _request(app, scope):
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+def test_a_pool_thread_keeps_its_context_local_state_from_one_request_to_the_next():
+    local = Local()  # where Django keeps its database connections
+    seen = []
+
+    def wsgi(environ, start_response):
+        seen.append(getattr(local, "connection", None))
+        local.connection = "kept"
+        start_response("200 OK", [])
+        return InContextProbe(local, seen)
+
+    class InContextProbe(list[bytes]):
+        def __init__(self, local, seen):
+            super().__init__([b"ok"])
+            self.local, self.seen = local, seen
+
+        def close(self):  # Django's request_finished runs here, where the request ran
+            self.seen.append(getattr(self.local, "connection", None))
+
+    app = threaded_wsgi(wsgi, threads=1)
+
+    async def twice():
+        await _request(app, _get())
+        await _request(app, _get())
+
+    _run_alone(twice())
+    # Without a context per thread the second request starts with nothing, and close() runs
+    # where the connection cannot be seen.
+    assert seen == [None, "kept", "kept", "kept"]
 
 
 def test_the_wsgi_site_sees_a_terminated_input_and_its_body():
