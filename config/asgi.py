@@ -13,7 +13,7 @@ from django.core.asgi import get_asgi_application
 from django.core.exceptions import ImproperlyConfigured
 
 from config.asgi_bodies import CappedBodies
-from config.serving import SiteRouter, threaded_wsgi
+from config.serving import SiteRouter, close_connections_after_async_requests, threaded_wsgi
 from config.wsgi import application as wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -27,6 +27,7 @@ def _threads() -> int:
     return int(raw)
 
 
+close_connections_after_async_requests()
 application = CappedBodies(
     SiteRouter(
         streaming=get_asgi_application(),

@@ -16,11 +16,29 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
+from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished
+from django.db import connections
 
 from config.asgi_bodies import AsgiApp, Receive, Scope, Send
 from config.chunked_bodies import StartResponse, WsgiApp
 
 STREAMING_PREFIX = "/cometd"
+
+
+def close_connections_after_async_requests() -> None:
+    """Close an async request's database connections when it ends.
+
+    Under Django's ASGI handler a request keeps its connections in a context of its own, which
+    is dropped when the request ends; a connection kept for reuse (CONN_MAX_AGE) would linger
+    open until the garbage collector found it, and PostgreSQL refused new ones past 100 with 50
+    subscribers (bench/events.py). Django's deployment notes say as much: no persistent
+    connections under ASGI. The WSGI site's threads keep theirs (`_thread_context`)."""
+    request_finished.connect(_close_all, sender=ASGIHandler, dispatch_uid="close-async-requests")
+
+
+def _close_all(**_: object) -> None:
+    connections.close_all()
 
 
 def is_streaming(path: str) -> bool:
