@@ -390,7 +390,11 @@ def test_pages_load_nothing_from_another_origin_and_break_no_csp_rule(live_serve
     _record_foreign_requests(page, live_server.url, problems)
 
     for name in sorted(_named_urls_without_arguments()):
-        response = page.goto(live_server.url + reverse(name))
+        url = live_server.url + reverse(name)
+        # A download (the decision record's zip) renders nothing a CSP could block.
+        if "attachment" in page.request.get(url).headers.get("content-disposition", ""):
+            continue
+        response = page.goto(url)
         assert response is not None
 
     assert problems == []
