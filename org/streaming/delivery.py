@@ -103,8 +103,9 @@ def _read(client: StreamingClient, subscription: Subscription) -> log.Page:
 def deliver(client_pk: int, number: int) -> Delivery:
     """The events connect number `number` of the client brings, positions moved past them."""
     with transaction.atomic():
+        # Only the client's row is locked (not the org's, which every client shares).
         client = (
-            StreamingClient.objects.select_for_update()
+            StreamingClient.objects.select_for_update(of=("self",))
             .select_related("org")
             .filter(pk=client_pk)
             .first()
