@@ -15,6 +15,7 @@ from org.events import definitions
 from org.events.models import ChannelRetention, Event
 from org.models import Org
 from org.streaming import clients, subscriptions
+from org.streaming.models import StreamingClient
 from tests.org.rest_client import rest_for
 from tests.org.streaming_client import bayeux_for, replay_ids
 
@@ -24,6 +25,12 @@ REPLAY_ERROR = (
     "400::The replayId {{{}}} you provided was invalid. Please provide a valid ID, -2 to "
     "replay all events, or -1 to replay only new events."
 )
+
+
+@pytest.fixture
+def django_settings(settings):
+    # Named apart from hypothesis's `settings`, which this module imports.
+    return settings
 
 
 @pytest.fixture
@@ -235,6 +242,30 @@ def test_any_body_gets_a_json_array_of_bayeux_answers_never_a_500(alice, body):
     answer = response.json()
     assert isinstance(answer, list)
     assert answer
+    for message in answer:
+        assert isinstance(message["successful"], bool)
+        assert message["successful"] or ":" in message["error"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(messages=st.lists(SHAPED, min_size=1, max_size=4))
+def test_any_message_from_a_client_that_shook_hands_is_answered_never_a_500(
+    alice, django_settings, messages
+):
+    # The server holds no connect here: its ceiling is 0 ms.
+    django_settings.HANDSHAKE_COMETD_TIMEOUT_MS = 0
+    # Examples share the database: each starts with no clients, far from the cap.
+    StreamingClient.objects.all().delete()
+    bus = bayeux_for(alice)
+    client_id = bus.handshake()
+    for message in messages:
+        message["clientId"] = client_id
+    response = bus.post(*messages)
+    assert response.status_code == 200
+    answer = response.json()
+    assert len([m for m in answer if m.get("channel", "").startswith("/meta/")]) == len(messages)
     for message in answer:
         assert isinstance(message["successful"], bool)
         assert message["successful"] or ":" in message["error"]
