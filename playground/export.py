@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from playground import servers
 from playground.exchange import HttpExchange
 from playground.models import FlowRun
-from playground.redaction import Redaction, Secret, Segment
+from playground.redaction import SECRET_NAMES, Redaction, Secret, Segment
 from playground.run_store import breakages, results
 from playground.vocabulary import Flow, Lesson, StepKind
 
@@ -142,7 +142,8 @@ def transcript_of(run: FlowRun, flow: Flow) -> Transcript:
 
 
 def redaction_of(run: FlowRun, entries: list[Entry]) -> Redaction:
-    """Placeholders for every secret the run's exchanges recorded, and the app's own secret."""
+    """Placeholders for every secret the run's exchanges recorded, the app's own secret, and
+    the credentials the run keeps for a later step (a PKCE verifier shown before it is sent)."""
     found: list[Secret] = []
     secret = servers.secret_of(run.server) if run.server is not None else run.client_secret
     if secret:
@@ -150,6 +151,8 @@ def redaction_of(run: FlowRun, entries: list[Entry]) -> Redaction:
     for entry in entries:
         for exchange in entry.exchanges:
             found += exchange.secrets
+    kept = run.values.items()
+    found += [Secret(v, k) for k, v in kept if k in SECRET_NAMES and isinstance(v, str)]
     return Redaction.of(found)
 
 

@@ -31,6 +31,7 @@ from playground.guides import FLOW_GUIDES
 from playground.inspector import Expected, inspect_jwt
 from playground.models import ExternalServer, FlowRun
 from playground.presentation import FULL, Presentation
+from playground.redacted_cards import shared_cards
 from playground.run_context import callback_url, flow_of
 from playground.steps.answers import JWKS, fetch_jwks
 from playground.transports import HttpxTransport, InProcessTransport
@@ -379,13 +380,17 @@ def shared_run(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 def _shared_page(request: HttpRequest, run: FlowRun, flow: Flow, template: str) -> HttpResponse:
-    # Secrets are always redacted here, whoever is looking, the owner included.
+    # The run page's cards, read-only, with secrets redacted whoever is looking, the owner too.
+    cards = shared_cards(run, flow)
     context = {
         "run": run,
         "flow": flow,
-        "transcript": export.transcript_of(run, flow),
-        # The run page's own overview diagram, its steps done so far marked as done.
-        "rows": lane_rows(step_cards(run, flow)),
+        "cards": cards,
+        "rows": lane_rows(cards),
+        "done": sum(card.state == "done" for card in cards),
+        "started": any(card.result or card.breakages for card in cards),
+        "read_only": True,
+        "presentation": Presentation.of(request.GET),
     }
     response = render(request, template, context)
     response["X-Robots-Tag"] = "noindex"

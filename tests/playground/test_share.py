@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -60,7 +61,7 @@ def test_anyone_can_read_a_shared_run_and_no_secret_appears_in_it(client, org):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'class="projector"' in page
+    assert 'class="run-page shared-run"' in page
     assert "Trade the code and the verifier for tokens" in page
     assert "Wrong code_verifier" in page
     assert "How to fix the client" in page
@@ -158,3 +159,78 @@ def test_the_shared_page_is_read_only(client, org):
 
     assert 'method="post"' not in page
     assert f"/playground/runs/{run.id}/" not in page
+
+
+def _secrets_named(run, name):
+    run.refresh_from_db()
+    return {
+        secret["value"]
+        for entry in [*run.steps, *run.faults]
+        for exchange in entry["result"]["exchanges"]
+        for secret in exchange["secrets"]
+        if secret["name"] == name
+    }
+
+
+def test_the_shared_page_is_the_run_pages_cards_with_decoded_claims_and_no_raw_token(client, org):
+    run = pkce_run_with_faults(client)
+    share(client, run)
+
+    response = Client().get(reverse("playground:shared_run", args=[run.share_id]))
+
+    page = response.content.decode()
+    tree = lxml.html.fromstring(response.content)
+    token_card = tree.get_element_by_id("step-token")
+    assert "step--done" in token_card.get("class")
+    claims = token_card.xpath(".//*[contains(@class, 'jwt__part--payload')]//dt/code/text()")
+    assert {"iss", "sub", "aud", "exp"} <= set(claims)
+    assert "What just happened, and why it matters" in token_card.text_content()
+    assert "Where Salesforce, this org and the RFCs part ways" in page
+    assert tree.xpath("//*[contains(@class, 'lanes__row--done')]")
+    assert "stays hidden on a shared page" in token_card.text_content()
+    # Read-only: no step, Break it, Try again or Copy; nothing to open in the inspector.
+    assert not tree.xpath("//form | //button | //*[@data-copy]")
+    assert "Open in the inspector" not in page
+    (id_token,) = _secrets_named(run, "id_token")
+    header, payload, signature = id_token.split(".")
+    for part in (header, payload, signature, signature[:40]):
+        assert part not in page
+    assert_no_secret_in(page, run)
+
+
+def test_a_pkce_verifier_is_hidden_even_before_the_token_request_sends_it(client, org):
+    run = start_run(client, "web-server-pkce")
+    run_step(client, run, "discover")
+    run_step(client, run, "authorize")
+    share(client, run)
+
+    page = Client().get(reverse("playground:shared_run", args=[run.share_id])).content.decode()
+
+    run.refresh_from_db()
+    assert "PKCE, worked through" in page
+    assert run.values["code_verifier"] not in page
+    assert "&lt;code_verifier&gt;" in page
+    assert_no_secret_in(page, run)
+
+
+def test_client_credentials_with_a_confidential_app_reads_out_its_request_redacted(client, org):
+    run = start_run(client, "client-credentials")
+    client.post(
+        reverse("playground:run_step", args=[run.id, "token"]), {"fault": "wrong-client-secret"}
+    )
+    run_step(client, run, "token")
+    run_step(client, run, "call-api")
+    share(client, run)
+
+    response = Client().get(reverse("playground:shared_run", args=[run.share_id]))
+
+    page = response.content.decode()
+    tree = lxml.html.fromstring(response.content)
+    decoded = tree.xpath("//table[contains(@class, 'decoded')]//tr[th/code='client_secret']/td")
+    assert decoded
+    assert {cell.text_content() for cell in decoded} == {"<client_secret>"}
+    assert "&lt;access_token&gt;" in page
+    assert "Broken on purpose" in page
+    assert "What just happened, and why it matters" in page
+    assert run.client_secret not in page
+    assert_no_secret_in(page, run)
