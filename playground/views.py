@@ -150,6 +150,8 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
         "rows": lane_rows(cards),
         "share_url": _share_url(run),
         "presentation": _view_of(request),
+        # The advisor design a run of this flow was started from: its reasons and the way back.
+        "handoff": flow_handoff(str(request.session.get(_design_key(flow.slug), "")), flow.slug),
     }
     return render(request, "playground/run.html", context)
 
