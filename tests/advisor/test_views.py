@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from html import unescape
@@ -46,6 +47,21 @@ def test_the_wizard_shows_grouped_questions_and_a_recommendation(client):
         "events",
         "transport",
     ]
+
+
+def test_the_wizard_is_sent_compressed_to_a_client_that_accepts_gzip(client):
+    answers = {"person": "no"}
+    plain = client.get(reverse("advisor:wizard"), query_params=answers)
+    packed = client.get(
+        reverse("advisor:wizard"), query_params=answers, headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    page = gzip.decompress(packed.content).decode()
+    assert "JWT bearer flow" in page
+    assert len(packed.content) < len(plain.content) / 3
 
 
 def test_answers_in_the_query_string_are_checked_in_the_form_and_drive_the_result(client):
