@@ -57,7 +57,10 @@ def _result(result: StepResult, hide: Redaction) -> StepResult:
 
 
 def _name(value: str, fallback: str, hide: Redaction) -> str:
-    """The placeholder of a value known to be a secret, even one no exchange has carried yet."""
+    """The placeholder of a value known to be a secret; one too short to have a placeholder
+    of its own (`redaction._MIN_SECRET_LENGTH`) is still hidden, under the name of its kind."""
+    if not value:
+        return ""
     return f"<{dict(hide.placeholders).get(value, fallback)}>"
 
 
