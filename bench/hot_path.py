@@ -1,4 +1,4 @@
-"""Server time of the token endpoint's hot path (and introspection, userinfo, a REST query) and
+"""Server CPU time of the token endpoint's hot path (and introspection, userinfo, a REST query) and
 a sign-in's password check, in process, against the bare baseline view, with the SQL statements
 each request runs; `--profile` adds where a token request spends its time.
 
@@ -32,17 +32,18 @@ DEMO_USER, DEMO_PASSWORD = "ada@handshake.example", "handshake-demo"
 def _measure(
     call: Callable[[], object], beside: Callable[[], object], rounds: int
 ) -> tuple[list[float], list[float]]:
-    """Timings (ms) of `call` and of `beside` (the baseline), taking turns round by round so a
-    change in a shared machine's load falls on both alike."""
+    """CPU times (ms, this process's, system time included) of `call` and of `beside` (the
+    baseline), taking turns round by round: other work on a shared machine then neither counts
+    nor falls on one of the two more than on the other."""
     for _ in range(min(WARM_UP, rounds)):
         call()
         beside()
     timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
         for run, series in ((call, timings[0]), (beside, timings[1])):
-            start = time.perf_counter()
+            start = time.process_time()
             run()
-            series.append((time.perf_counter() - start) * 1000)
+            series.append((time.process_time() - start) * 1000)
     return timings
 
 

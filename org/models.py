@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from org import vault
 from org.redirect_uris import redirect_uri_matches
@@ -128,9 +129,11 @@ class ConnectedApp(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def client_secret(self) -> str | None:
-        """The consumer secret in clear, or None for a public app (or a broken seal)."""
+        """The consumer secret in clear, or None for a public app (or a broken seal). Unsealed
+        once per row read (a token request checks it, then signs with it); a row is read for
+        one request, and an app's secret is sealed once, when the app is made."""
         if not self.sealed_secret:
             return None
         try:
