@@ -12,10 +12,13 @@ import jwt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from org.connected_apps import JWT_BEARER
+from org.models import AccessToken, ConnectedApp
 from tests.org.conftest import ADA, REVOKE, TOKEN, USERINFO, pkce_pair
 
+API = "/services/data/v62.0/"
 _STATEMENT = re.compile(
     r'^(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*?"(org_\w+|django_\w+|auth_\w+)"'
 )
@@ -184,3 +187,18 @@ def test_revocation_is_one_conditional_update_per_kind_of_token(oauth, web_app, 
     if kind == "access_token":
         expected.append("UPDATE org_accesstoken")
     assert done == expected
+
+
+def test_the_kept_statements_read_a_changed_app_and_a_revoked_token_fresh(oauth, client):
+    app = oauth.app(grants=["client_credentials"], scopes=["api"], run_as=ADA)
+    access = oauth.token(app, grant_type="client_credentials").json()["access_token"]
+    bearer = {"Authorization": "Bearer " + access}
+    assert client.get(API, headers=bearer).status_code == 200
+
+    ConnectedApp.objects.filter(client_id=app.client_id).update(grants=["authorization_code"])
+    AccessToken.objects.update(revoked_at=timezone.now())
+
+    refused = oauth.token(app, grant_type="client_credentials")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "unauthorized_client"
+    assert client.get(API, headers=bearer).status_code == 401
