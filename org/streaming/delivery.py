@@ -7,7 +7,10 @@ API 52.0. Change events (Change Data Capture Developer Guide, "Change Event Mess
 the same without EventUuid, the payload holding the ChangeEventHeader. A position moves only
 in the transaction that builds the answer carrying its events: delivery is at least once (an
 answer lost on the way is not resent to this client; a client resuming from its last replay id
-gets it again)."""
+gets it again). A connect with nothing owed finds that out in one plain read, without the
+write lock: held connects look again every time they wake (on SQLite every 0.5 s each), and
+a write transaction per look queued them behind each other and behind the publisher
+(`database is locked`, bench/events.py)."""
 
 from __future__ import annotations
 
@@ -72,19 +75,40 @@ def event_message(client: StreamingClient, event: Event, schema: str) -> dict[st
     }
 
 
-def _pending(client: StreamingClient) -> list[Subscription]:
-    """The subscriptions whose channel has an event past their position (one query)."""
+def _owed(org: int | OuterRef, space: str | OuterRef) -> Q:
+    """A subscription that has events to read: its first read of "all retained" is still to
+    come, or its channel's counter in the space is past its position."""
     newer = ChannelCounter.objects.filter(
-        org_id=client.org_id,
-        space=client.space,
+        org_id=org,
+        space=space,
         channel=OuterRef("channel"),
         last_replay_id__gt=OuterRef("after_replay_id"),
     )
-    return list(
-        client.subscriptions.filter(
-            Q(after_replay_id=log.REPLAY_FROM_EARLIEST) | Q(Exists(newer))
-        ).select_for_update()
+    return Q(after_replay_id=log.REPLAY_FROM_EARLIEST) | Q(Exists(newer))
+
+
+def _pending(client: StreamingClient) -> list[Subscription]:
+    """The subscriptions whose channel has an event past their position (one query)."""
+    owed = _owed(client.org_id, client.space)
+    return list(client.subscriptions.filter(owed).select_for_update())
+
+
+def _look(client_pk: int, number: int) -> Delivery | None:
+    """What a connect gets without the lock (one SELECT, no transaction): nothing, when its
+    client is gone, replaced or owed nothing; None when there is something to deliver."""
+    owed = _owed(OuterRef(OuterRef("org_id")), OuterRef(OuterRef("space")))
+    found = (
+        StreamingClient.objects.filter(pk=client_pk)
+        .annotate(owed=Exists(Subscription.objects.filter(owed, client=OuterRef("pk"))))
+        .values_list("connects", "owed")
+        .first()
     )
+    if found is None:
+        return Delivery([], gone=True)
+    connects, owed_any = found
+    if connects != number:
+        return Delivery([], replaced=True)
+    return None if owed_any else Delivery([])
 
 
 def _read(client: StreamingClient, subscription: Subscription) -> log.Page:
@@ -102,6 +126,9 @@ def _read(client: StreamingClient, subscription: Subscription) -> log.Page:
 
 def deliver(client_pk: int, number: int) -> Delivery:
     """The events connect number `number` of the client brings, positions moved past them."""
+    looked = _look(client_pk, number)
+    if looked is not None:
+        return looked
     with transaction.atomic():
         # Only the client's row is locked (not the org's, which every client shares).
         client = (

@@ -1,8 +1,9 @@
 """Answering one POST to /cometd/NN.N: the token checked once, then each message of the batch
 in order; a connect is held (in the event loop) until an event or its timeout.
 
-The database work runs in Django's sync_to_async threads, one short call at a time: a held
-connect is a coroutine between those calls, and holds no thread."""
+The database work runs in Django's sync_to_async threads, one short call at a time, in the
+request's turn (`turns.py`): a held connect is a coroutine between those calls, and holds no
+thread, no turn and no database connection while it waits."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 
-from org.streaming import clients, delivery, protocol, subscriptions, wake
+from org.streaming import clients, delivery, protocol, subscriptions, turns, wake
 
 
 @dataclass(frozen=True)
@@ -30,31 +29,34 @@ def ceiling_ms() -> int:
 
 
 async def answer(request: HttpRequest, version: str, batch: protocol.Batch) -> Answer:
-    streamer = await sync_to_async(clients.authenticate)(request, version)
-    if isinstance(streamer, str):
-        refused = [protocol.not_authenticated(m, streamer) for m in batch.messages]
-        return Answer(401, refused)
-    replies: list[dict[str, Any]] = []
-    for message in batch.messages:
-        replies += await _reply(streamer, message)
-    return Answer(200, replies)
+    async with turns.taken() as turn:
+        streamer = await turn.run(clients.authenticate, request, version)
+        if isinstance(streamer, str):
+            refused = [protocol.not_authenticated(m, streamer) for m in batch.messages]
+            return Answer(401, refused)
+        replies: list[dict[str, Any]] = []
+        for message in batch.messages:
+            replies += await _reply(turn, streamer, message)
+        return Answer(200, replies)
 
 
-async def _reply(streamer: clients.Streamer, message: protocol.Message) -> list[dict[str, Any]]:
+async def _reply(
+    turn: turns.Turn, streamer: clients.Streamer, message: protocol.Message
+) -> list[dict[str, Any]]:
     channel = message.channel
     if channel == protocol.CONNECT:
-        return await _connect(streamer, message)
+        return await _connect(turn, streamer, message)
     if channel == protocol.HANDSHAKE:
-        client_id = await sync_to_async(clients.handshake)(streamer)
+        client_id = await turn.run(clients.handshake, streamer)
         if client_id is None:
             return [protocol.failure(message, protocol.TOO_MANY_CLIENTS, advice=protocol.GIVE_UP)]
         return [protocol.handshake_reply(message, client_id)]
     if channel == protocol.SUBSCRIBE:
-        return [await sync_to_async(subscriptions.subscribe)(streamer, message)]
+        return [await turn.run(subscriptions.subscribe, streamer, message)]
     if channel == protocol.UNSUBSCRIBE:
-        return [await sync_to_async(subscriptions.unsubscribe)(streamer, message)]
+        return [await turn.run(subscriptions.unsubscribe, streamer, message)]
     if channel == protocol.DISCONNECT:
-        if not await sync_to_async(clients.disconnect)(streamer, message.client_id):
+        if not await turn.run(clients.disconnect, streamer, message.client_id):
             return [protocol.unknown_client(message)]
         return [protocol.success(message, clientId=message.client_id)]
     if not channel:
@@ -65,21 +67,14 @@ async def _reply(streamer: clients.Streamer, message: protocol.Message) -> list[
     return [protocol.failure(message, protocol.PUBLISH_DENIED)]
 
 
-def _release_connection() -> None:
-    """No database connection is kept while a connect waits: one per held connect passed
-    PostgreSQL's 100 with 200 subscribers (bench/events.py). Called through sync_to_async, so
-    it closes the connection of the request's own sync thread, the one `deliver` used (an
-    attribute of `connection` read in the event loop would name the loop thread's, which
-    SQLite refuses to close from another thread)."""
-    connection.close()
-
-
-async def _connect(streamer: clients.Streamer, message: protocol.Message) -> list[dict[str, Any]]:
+async def _connect(
+    turn: turns.Turn, streamer: clients.Streamer, message: protocol.Message
+) -> list[dict[str, Any]]:
     if message.text("connectionType") != protocol.LONG_POLLING:
         return [protocol.invalid_connection_type(message)]
     ceiling = ceiling_ms()
     hold_ms = message.timeout_ms(ceiling)
-    connecting = await sync_to_async(clients.begin_connect)(streamer, message.client_id, hold_ms)
+    connecting = await turn.run(clients.begin_connect, streamer, message.client_id, hold_ms)
     if connecting is None:
         return [protocol.unknown_client(message)]
     client = connecting.client
@@ -87,11 +82,13 @@ async def _connect(streamer: clients.Streamer, message: protocol.Message) -> lis
     deadline = time.monotonic() + (0 if connecting.first else hold_ms / 1000)
     async with wake.watching(client.org_id, client.space) as signal:
         while True:
-            found = await sync_to_async(delivery.deliver)(client.pk, connecting.number)
+            found = await turn.run(delivery.deliver, client.pk, connecting.number)
             remaining = deadline - time.monotonic()
             if found.final or remaining <= 0:
                 break
-            await sync_to_async(_release_connection)()
+            # No connection is kept while a connect waits: one per held connect passed
+            # PostgreSQL's 100 with 200 subscribers (bench/events.py).
+            await turn.give_back()
             await signal.wait(remaining)
     if found.gone:
         return [protocol.unknown_client(message)]
