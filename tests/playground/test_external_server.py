@@ -402,3 +402,17 @@ def test_the_server_page_shows_the_callback_to_register_and_a_discovery_failure(
     assert failed.status_code == 400
     assert "must be identical" in failed.content.decode()
     assert "/.well-known/openid-configuration" in failed.content.decode()
+
+
+def test_the_decoded_basic_credentials_of_an_external_server_keep_its_secret_hidden(
+    client, server, provider
+):
+    run = start(client, server, "client-credentials")
+    run_step(client, run, "discover")
+    run_step(client, run, "token")
+
+    page = client.get(reverse("playground:run_detail", args=[run.id])).content.decode()
+
+    assert "The Basic credentials, decoded" in page
+    assert "not shown: an external server's secret is a real credential" in page
+    assert provider.client_secret not in page
