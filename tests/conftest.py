@@ -12,6 +12,7 @@ from playwright.sync_api import Page, Response, expect
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+PLAYWRIGHT_FIXTURES = {"page", "context", "browser", "new_context", "playwright", "browser_type"}
 
 # Chromium and the live server share two CPUs in CI; a stall of a few seconds there is load,
 # not a failure, so assertions wait up to 15 s (a passing one returns as soon as it holds).
@@ -58,3 +59,12 @@ def page(page: Page) -> Page:
         ),
     )
     return page
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that drive a browser run last. Once one has run, Playwright's sync API leaves its
+    event loop marked running in the main thread, and Django's test client then refuses to
+    call an async view (the CometD endpoint) through async_to_sync. Moving them after
+    pytest-django's own ordering keeps every other test's order as it was."""
+    items.sort(key=lambda item: bool(PLAYWRIGHT_FIXTURES & set(item.fixturenames)))
