@@ -73,8 +73,13 @@ def _lighthouse_once(url: str, tmp_path: Path, *, cookie: str = "") -> dict[str,
     assert result["finalDisplayedUrl"].partition("#")[0] == url.partition("#")[0]
     scores = {name: category["score"] for name, category in result["categories"].items()}
     # What a score short of the mark is made of, for the assertion's message.
-    metrics = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time")
-    metrics += ("cumulative-layout-shift", "speed-index")
+    metrics = (
+        "first-contentful-paint",
+        "largest-contentful-paint",
+        "total-blocking-time",
+        "cumulative-layout-shift",
+        "speed-index",
+    )
     return scores | {name: result["audits"][name]["numericValue"] for name in metrics}
 
 

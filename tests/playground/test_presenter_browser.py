@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -10,8 +11,8 @@ from tests.playground.conftest import watch_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # A 1280×720 projector with the browser zoomed to 150%: 853×480 CSS pixels, each drawn 1.5×.
-PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
-PKCE_STEPS = ("discover", "authorize", "callback", "token", "userinfo", "call-api")
+PROJECTOR: dict[str, Any] = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
+PKCE_STEPS: tuple[str, ...] = ("discover", "authorize", "callback", "token", "userinfo", "call-api")
 PKCE_STEPS += ("revoke-refresh-token", "call-api-again")
 
 
@@ -32,7 +33,7 @@ def _finish_pkce_run(page: Page, site: str) -> str:
 
 
 def _height(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollHeight")
+    return int(page.evaluate("document.documentElement.scrollHeight"))
 
 
 def test_a_finished_pkce_run_in_presenter_view_fits_in_far_less_than_the_full_view(
