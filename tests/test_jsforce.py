@@ -30,13 +30,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run_jsforce(env: dict[str, str]):
+def run_interop_script(
+    script: Path, env: dict[str, str], *, timeout: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Run one of interop/'s Node scripts; its JSON report lines, grouped by step."""
     try:
         finished = subprocess.run(
-            ["node", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300
+            ["node", str(script)], env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as stopped:
-        raise AssertionError(f"jsforce did not finish in 300 s: {stopped.stdout!r}") from None
+        raise AssertionError(f"jsforce did not finish in {timeout} s: {stopped.stdout!r}") from None
     print(finished.stdout)  # pytest shows it when an assertion fails; the report quotes it
     reports = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
     errors = [report for report in reports if report["step"] == "error"]
@@ -70,7 +73,8 @@ def jsforce_reports(tmp_path_factory):
             )
         )
         with gunicorn(env, port=port, workers=2):
-            return _run_jsforce(
+            return run_interop_script(
+                SCRIPT,
                 {
                     "PATH": os.environ["PATH"],
                     "LOGIN_URL": base_url,
@@ -79,7 +83,8 @@ def jsforce_reports(tmp_path_factory):
                     "USERNAME": USER,
                     "CURRENT_VERSION": API_VERSION,
                     "BULK_ROWS": str(BULK_ROWS),
-                }
+                },
+                timeout=300,
             )
 
 

@@ -11,13 +11,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
-from typing import Any
 
 import pytest
 
 from bench.servers import ROOT, UVICORN_OPTIONS, free_port, manage, serve, sqlite_site_env
 from config.org_paths import API_VERSION
+from tests.test_jsforce import run_interop_script
 
 SCRIPT = ROOT / "interop" / "streaming_interop.mjs"
 MAKE_RUN_SERVER = "uvicorn (config.asgi)"
@@ -25,24 +24,6 @@ pytestmark = pytest.mark.skipif(
     not (shutil.which("node") and (ROOT / "interop" / "node_modules" / "jsforce").exists()),
     reason="`make test` installs Node and jsforce",
 )
-
-
-def _run_script(env: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    try:
-        finished = subprocess.run(
-            ["node", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=180
-        )
-    except subprocess.TimeoutExpired as stopped:
-        raise AssertionError(f"jsforce did not finish in 180 s: {stopped.stdout!r}") from None
-    print(finished.stdout)  # pytest shows it when an assertion fails
-    reports = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
-    errors = [report for report in reports if report["step"] == "error"]
-    assert not errors, (errors, finished.stderr[-3000:])
-    assert finished.returncode == 0, finished.stderr[-3000:]
-    by_step: dict[str, list[dict[str, Any]]] = {}
-    for report in reports:
-        by_step.setdefault(report["step"], []).append(report)
-    return by_step
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +43,16 @@ def streaming_reports():
             )
         )
         with serve(env, port=port, workers=2, server=MAKE_RUN_SERVER):
-            return _run_script(
+            return run_interop_script(
+                SCRIPT,
                 {
                     "PATH": os.environ["PATH"],
                     "LOGIN_URL": base_url,
                     "CLIENT_ID": app["client_id"],
                     "CLIENT_SECRET": app["client_secret"],
                     "CURRENT_VERSION": API_VERSION,
-                }
+                },
+                timeout=180,
             )
 
 
