@@ -115,15 +115,21 @@ def diagram(request: HttpRequest) -> HttpResponse:
     return HttpResponse(diagrams.render_svg(graph), content_type="image/svg+xml")
 
 
+def _decision_record(request: HttpRequest) -> dict[str, Any]:
+    """What a decision record is written from: the recommendation, its permalink, the day and
+    the record's own details, all read from the query."""
+    answers, record = parse_answers(request.GET), parse_record(request.GET)
+    return {
+        "recommendation": recommend(answers),
+        "permalink": _permalink(answers, record),
+        "today": timezone.localdate(),
+        "record": record,
+    }
+
+
 @require_GET
 def adr_markdown(request: HttpRequest) -> HttpResponse:
-    answers, record = parse_answers(request.GET), parse_record(request.GET)
-    text = adr.to_markdown(
-        recommend(answers),
-        permalink=_permalink(answers, record),
-        today=timezone.localdate(),
-        record=record,
-    )
+    text = adr.to_markdown(**_decision_record(request))
     if request.GET.get("download"):
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{adr.MARKDOWN_NAME}"'
@@ -134,13 +140,7 @@ def adr_markdown(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def adr_zip(request: HttpRequest) -> HttpResponse:
-    answers, record = parse_answers(request.GET), parse_record(request.GET)
-    archive = adr.to_zip(
-        recommend(answers),
-        permalink=_permalink(answers, record),
-        today=timezone.localdate(),
-        record=record,
-    )
+    archive = adr.to_zip(**_decision_record(request))
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="integration-decision.zip"'
     return response
