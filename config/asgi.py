@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.asgi_bodies import CappedBodies
 from config.serving import SiteRouter, close_connections_after_async_requests, threaded_wsgi
 from config.wsgi import application as wsgi_application
+from org.streaming.db_calls import pooled
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -30,7 +31,7 @@ def _threads() -> int:
 close_connections_after_async_requests()
 application = CappedBodies(
     SiteRouter(
-        streaming=get_asgi_application(),
+        streaming=pooled(get_asgi_application()),
         site=threaded_wsgi(wsgi_application, threads=_threads()),
     ),
     limit=settings.MAX_REQUEST_BODY_BYTES,
