@@ -15,7 +15,9 @@ requests are waiting in this process."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,10 +74,20 @@ class Dispatcher:
             self.task = asyncio.create_task(self._run())
         return held
 
-    async def release(self, held: Held) -> None:
+    def _settle(self, held: Held, answer: delivery.Delivery) -> None:
+        """Answer the connect and stop looking for it at once: its request may not run again
+        before the next look, and a look at a settled connect would move its client's
+        positions past events nobody sends."""
+        held.settle(answer)
+        self._forget(held)
+
+    def _forget(self, held: Held) -> None:
         if self.held.get(held.client_pk) is held:
             del self.held[held.client_pk]
             self.due.discard(held.client_pk)
+
+    async def release(self, held: Held) -> None:
+        self._forget(held)
         if not self.held and self.task is not None:
             # The task ends when nobody is held; waiting for it leaves no task behind a
             # request whose event loop closes with it (Django's test client).
@@ -98,15 +110,22 @@ class Dispatcher:
         return connection.vendor == "postgresql" and await self.listener.start()
 
     async def _run(self) -> None:
+        next_poll = time.monotonic()
         while self.held:
             # Listening starts before the look: an event committed after it is notified.
             listening = await self._listening()
+            if not listening and time.monotonic() >= next_poll:
+                # Polling: everyone is looked at once per POLL_SECONDS, however often new
+                # connects stir the dispatcher in between.
+                self.everyone_due()
+                next_poll = time.monotonic() + wake.POLL_SECONDS
             if not self.due:
-                try:
-                    timeout = None if listening else wake.POLL_SECONDS
+                timeout = None if listening else max(0.0, next_poll - time.monotonic())
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stirred.wait(), timeout)
-                except TimeoutError:
-                    self.everyone_due()
+                # Whatever stirred it is in `held` and `due`, looked at again next.
+                self.stirred.clear()
+                continue
             self.stirred.clear()
             batch = {pk: self.held[pk] for pk in self.due if pk in self.held}
             self.due.clear()
@@ -131,9 +150,9 @@ class Dispatcher:
             held.looked = True
             answer = found.get(pk)
             if answer is not None and (answer.final or held.leaving):
-                held.settle(answer)
+                self._settle(held, answer)
             elif held.leaving:
-                held.settle(delivery.Delivery([]))
+                self._settle(held, delivery.Delivery([]))
         if not found:
             await asyncio.sleep(wake.POLL_SECONDS)
             self._make_due(pk for pk in batch if pk in self.held)

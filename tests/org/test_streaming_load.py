@@ -174,10 +174,12 @@ class _Log:
         self.owed: dict[int, list[dict[str, Any]]] = {}
         self.gate = asyncio.Event()
         self.gate.set()
+        self.seconds_per_look = 0.0
 
     async def deliver(self, function: Any, wanted: dict[int, int]) -> dict[int, Any]:
         self.looks.append(dict(wanted))
         await self.gate.wait()
+        await asyncio.sleep(self.seconds_per_look)
         return {pk: delivery.Delivery(self.owed.pop(pk, [])) for pk in wanted}
 
 
@@ -242,5 +244,42 @@ def test_a_newer_connect_of_a_client_ends_the_older_and_a_look_in_flight_keeps_i
         log.gate.set()
         assert (await newer).messages == [{"event": 1}]
         assert (await third).messages == []
+
+    asyncio.run(scenario())
+
+
+def test_polling_looks_at_every_held_connect_even_while_new_ones_keep_arriving(log):
+    async def scenario() -> None:
+        space = wake.space_key(1, "")
+        first = asyncio.create_task(held.answer(1, 1, space, 30))
+        # SQLite has no notifications: the dispatcher polls. New connects every 0.1 s stir
+        # it far more often than it polls; the first connect must still be looked at again.
+        arrivals = []
+        for pk in range(2, 22):
+            arrivals.append(asyncio.create_task(held.answer(pk, 1, space, 30)))
+            await asyncio.sleep(0.1)
+        looks_at_first = sum(1 in look for look in log.looks)
+        log.owed = {pk: [{"event": 1}] for pk in range(1, 22)}
+        answers = await asyncio.gather(first, *arrivals)
+        assert looks_at_first >= 3
+        assert all(answer.messages == [{"event": 1}] for answer in answers)
+
+    asyncio.run(scenario())
+
+
+def test_a_connect_once_answered_is_never_looked_at_again(log):
+    async def scenario() -> None:
+        # A look slower than the poll: the next poll is due the moment it ends, before the
+        # answered connect's request has run again. Looking at it then would move its
+        # client's positions past events that no answer carries (they were lost so).
+        log.seconds_per_look = wake.POLL_SECONDS + 0.1
+        log.owed = {1: [{"event": 1}]}
+        space = wake.space_key(1, "")
+        answered = asyncio.create_task(held.answer(1, 1, space, 30))
+        waiting = asyncio.create_task(held.answer(2, 1, space, 2))
+        assert (await answered).messages == [{"event": 1}]
+        assert (await waiting).messages == []
+        assert [sorted(look) for look in log.looks][:2] == [[1, 2], [2]]
+        assert all(1 not in look for look in log.looks[1:])
 
     asyncio.run(scenario())
