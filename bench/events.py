@@ -49,6 +49,9 @@ WORKERS = 2
 BASELINE: Request = ("GET", "/baseline/", None, {})
 # Handshakes in flight at once while the room connects (each one checks a token and writes).
 JOINING_AT_ONCE = 20
+# After the last subscriber joined, the time its first connects take to be answered and the
+# next ones to be held: "connected" is measured once they are waiting, not while they join.
+SETTLE_SECONDS = 3
 
 
 @dataclass
@@ -124,6 +127,7 @@ async def _swarm(url: str, tokens: list[str], control: Any, results: Any) -> Non
     tasks = [asyncio.create_task(_subscriber(url, t, swarm, joining)) for t in tokens]
     while swarm.connected + len(swarm.failures) < len(tokens):
         await asyncio.sleep(0.1)
+    await asyncio.sleep(SETTLE_SECONDS)
     results.put(("ready", swarm.connected, list(swarm.failures)))
     # The main process sends the order numbers it published, then waits for the report.
     expected = await asyncio.to_thread(control.get)

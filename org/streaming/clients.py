@@ -13,8 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -46,9 +46,12 @@ class Streamer:
 
 @dataclass(frozen=True)
 class Connecting:
-    """A connect that may go on: its client, and its number among the client's connects."""
+    """A connect that may go on: its client, the client's data space, and the connect's
+    number among the client's connects."""
 
-    client: StreamingClient
+    client_pk: int
+    org_pk: int
+    space: str
     number: int
 
     @property
@@ -126,18 +129,31 @@ def find(streamer: Streamer, client_id: str) -> StreamingClient | None:
 
 
 def begin_connect(streamer: Streamer, client_id: str, hold_ms: int) -> Connecting | None:
-    """Count a new connect of the client; it stays alive while held and two minutes after."""
-    client = find(streamer, client_id)
-    if client is None:
+    """Count a new connect of the live client the streamer made; it stays alive while held
+    and two minutes after. One UPDATE … RETURNING (SQLite 3.35 and PostgreSQL both have it):
+    the row's lock means two connects of one client never share a number, and every reconnect
+    of a room's subscribers costs one statement, not a lookup and a transaction of three."""
+    if not client_id:
         return None
-    expires = timezone.now() + timedelta(milliseconds=hold_ms) + CLIENT_TIMEOUT
-    with transaction.atomic():
-        # One UPDATE takes the row's lock: two connects of one client never share a number.
-        StreamingClient.objects.filter(pk=client.pk).update(
-            connects=F("connects") + 1, expires_at=expires
+    now = timezone.now()
+    expires = now + timedelta(milliseconds=hold_ms) + CLIENT_TIMEOUT
+    table = connection.ops.quote_name(StreamingClient._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value  # as the ORM stores a DateTimeField
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET connects = connects + 1, expires_at = %s "
+            "WHERE client_hash = %s AND app_id = %s AND user_id = %s AND expires_at > %s "
+            "RETURNING id, org_id, space, connects",
+            [
+                moment(expires),
+                _digest(client_id),
+                streamer.app_id,
+                streamer.caller.user.pk,
+                moment(now),
+            ],
         )
-        client.refresh_from_db(fields=["connects", "expires_at"])
-    return Connecting(client, client.connects)
+        row = cursor.fetchone()
+    return None if row is None else Connecting(*row)
 
 
 def disconnect(streamer: Streamer, client_id: str) -> bool:

@@ -71,11 +71,10 @@ async def _connect(streamer: clients.Streamer, message: protocol.Message) -> lis
     connecting = await db_calls.run(clients.begin_connect, streamer, message.client_id, hold_ms)
     if connecting is None:
         return [protocol.unknown_client(message)]
-    client = connecting.client
     # Bayeux: the first connect after a handshake is answered at once, with the advice.
     seconds = 0 if connecting.first else hold_ms / 1000
-    space = wake.space_key(client.org_id, client.space)
-    found = await held.answer(client.pk, connecting.number, space, seconds)
+    space = wake.space_key(connecting.org_pk, connecting.space)
+    found = await held.answer(connecting.client_pk, connecting.number, space, seconds)
     if found.gone:
         return [protocol.unknown_client(message)]
     return [*found.messages, protocol.connect_reply(message, message.client_id, ceiling)]

@@ -283,3 +283,13 @@ def test_a_connect_once_answered_is_never_looked_at_again(log):
         assert all(1 not in look for look in log.looks[1:])
 
     asyncio.run(scenario())
+
+
+def test_a_connect_costs_the_token_check_one_update_and_one_look(main):
+    bus = bayeux_for(main)
+    client_id = bus.subscribed(ORDERS, -1)
+    assert bus.events(client_id) == []
+    with CaptureQueriesContext(connection) as connect:
+        assert bus.events(client_id) == []
+    statements = [query["sql"].split()[0] for query in connect.captured_queries]
+    assert statements == ["SELECT", "UPDATE", "SELECT"], connect.captured_queries
