@@ -1,7 +1,8 @@
 """Full web-server flows with PKCE per second, 50 virtual users, against the baseline view.
 
 Each flow: authorize → login → consent → token → API → introspect → revoke → API (401),
-over real HTTP to gunicorn (2 workers, SQLite, production-like settings).
+over real HTTP to the server `make run` uses (`--server` picks another; 2 workers, SQLite,
+production-like settings).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import percentile, run_load  # noqa: E402
-from bench.servers import free_port, gunicorn, sqlite_site_env  # noqa: E402
+from bench.servers import add_server_option, free_port, serve, sqlite_site_env  # noqa: E402
 from bench.trainee import create_trainee_apps, run_trainees  # noqa: E402
 
 
@@ -25,17 +26,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    add_server_option(parser)
     options = parser.parse_args()
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"gunicorn {options.workers} workers, SQLite (WAL), {options.users} virtual users, "
-        f"{options.seconds:.0f} s"
+        f"{options.server}, {options.workers} workers, SQLite (WAL), "
+        f"{options.users} virtual users, {options.seconds:.0f} s"
     )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with sqlite_site_env(base_url) as env:
         apps = create_trainee_apps(env, options.users)
-        with gunicorn(env, port=port, workers=options.workers):
+        with serve(env, port=port, workers=options.workers, server=options.server):
             baseline = run_load(
                 base_url,
                 lambda _: ("GET", "/baseline/", None, {}),

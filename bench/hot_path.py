@@ -1,6 +1,7 @@
-"""Server CPU time of the token endpoint's hot path (and introspection, userinfo, a REST query) and
+"""Server CPU time of the token endpoint's hot path (and introspection, userinfo, REST reads) and
 a sign-in's password check, in process, against the bare baseline view, with the SQL statements
-each request runs; `--profile` adds where a token request spends its time.
+each request runs; `--profile token` (or `rest`) adds where a token request (or the REST read a
+trainee's every round makes) spends its time.
 
 Django's test client through the full middleware stack, production settings (DEBUG off,
 the production password hashers) on a throwaway SQLite database; no network, no server.
@@ -71,7 +72,7 @@ def _line(label: str, timings: list[float], baseline: float, statements: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", choices=["token", "rest"])
     options = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="handshake-hot-path-")
     os.environ.update(
@@ -122,6 +123,12 @@ def main() -> None:
     print(f"stored password hash: {user.password.split('$')[0]} {user.password.split('$')[2]}\n")
 
     rest_query = "/services/data/v62.0/query?q=" + quote("SELECT Id FROM Account LIMIT 1")
+    # What bench/trainee.py reads with every new token: the sObject's basic information.
+    rest_info = "/services/data/v62.0/sobjects/Account/"
+
+    def rest_read() -> object:
+        return client.get(rest_info, headers=bearer)
+
     calls: list[tuple[str, Callable[[], object], int]] = [
         ("client_credentials token", token, options.rounds),
         (
@@ -135,6 +142,7 @@ def main() -> None:
             options.rounds,
         ),
         ("REST API query", lambda: client.get(rest_query, headers=bearer), options.rounds),
+        ("REST API sObject info", rest_read, options.rounds),
         ("password check, stored hash", lambda: check_password(DEMO_PASSWORD, user.password), 30),
         ("password check, PBKDF2 (before)", lambda: check_password(DEMO_PASSWORD, pbkdf2), 5),
     ]
@@ -146,10 +154,15 @@ def main() -> None:
         timings, baseline = _measure(call, baseline_call, rounds)
         print(_line(label, timings, statistics.median(baseline), _statements(call)))
     if options.profile:
+        profiled, label = (
+            (token, "client_credentials token")
+            if options.profile == "token"
+            else (rest_read, f"GET {rest_info}")
+        )
         profile = cProfile.Profile()
-        profile.runcall(lambda: [token() for _ in range(300)])
-        print("\nclient_credentials token, 300 requests, by cumulative time:")
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(r"org/|authlib/", 25)
+        profile.runcall(lambda: [profiled() for _ in range(300)])
+        print(f"\n{label}, 300 requests, by cumulative time:")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(r"org/|authlib/|django/", 30)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The training room: 200 trainees, each with their own connected app, running full flows
-at once against several gunicorn processes — on SQLite, then on PostgreSQL.
+at once against several server processes (the server `make run` uses, unless `--server`
+names another) — on SQLite, then on PostgreSQL.
 
 Every trainee cycles through four rounds (revoke, code replay, refresh-token reuse, and a
 device flow polled at the server's interval), each request going to a random process.
@@ -23,12 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import percentile, run_load  # noqa: E402
 from bench.servers import (  # noqa: E402
+    add_server_option,
     free_port,
-    gunicorn,
     postgres,
     postgres_available,
     prepare_site,
     production_env,
+    serve,
     sqlite_site_env,
 )
 from bench.trainee import create_trainee_apps, run_trainees, verify_everywhere  # noqa: E402
@@ -36,7 +38,9 @@ from bench.trainee import create_trainee_apps, run_trainees, verify_everywhere  
 ROUNDS = ("revoke_round", "replay_round", "rotation_round", "device_round")
 
 
-def run_room(database: str, *, trainees: int, seconds: float, processes: int, workers: int) -> bool:
+def run_room(
+    database: str, *, trainees: int, seconds: float, processes: int, workers: int, server: str
+) -> bool:
     ports = [free_port() for _ in range(processes)]
     issuer = f"http://127.0.0.1:{ports[0]}"
     with ExitStack() as stack:
@@ -47,7 +51,10 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
         else:
             env = stack.enter_context(sqlite_site_env(issuer))
         apps = create_trainee_apps(env, trainees)
-        servers = [stack.enter_context(gunicorn(env, port=port, workers=workers)) for port in ports]
+        servers = [
+            stack.enter_context(serve(env, port=port, workers=workers, server=server))
+            for port in ports
+        ]
         baseline = run_load(
             servers[0],
             lambda _: ("GET", "/baseline/", None, {}),
@@ -61,7 +68,10 @@ def run_room(database: str, *, trainees: int, seconds: float, processes: int, wo
     latencies = tally.latencies_ms
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(tally.statuses.items()))
-    print(f"\n== {database}: {trainees} trainees, {processes} processes × {workers} workers ==")
+    print(
+        f"\n== {database}: {trainees} trainees, {processes} processes × {workers} workers, "
+        f"{server} =="
+    )
     print(baseline.line())
     print(f"wall time         {elapsed:8.1f} s")
     print(f"requests          {len(latencies):8d}   ({len(latencies) / elapsed:.1f} req/s)")
@@ -91,6 +101,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    add_server_option(parser)
     options = parser.parse_args()
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
@@ -106,6 +117,7 @@ def main() -> None:
             seconds=options.seconds,
             processes=options.processes,
             workers=options.workers,
+            server=options.server,
         )
         for database in databases
     ]

@@ -1,13 +1,15 @@
 """Client-credentials token requests: the org against panva's oidc-provider (OpenID
 Certified, from the npm registry), on this machine, with the same load generator.
 
-Both answer over loopback HTTP with keep-alive. The org runs gunicorn with 2 workers on
-SQLite and signs a Salesforce-shaped response; oidc-provider runs one Node process with
+Both answer over loopback HTTP with keep-alive. The org runs on the server `make run` uses
+(`--server` picks another of bench/servers.py's), 2 workers, on SQLite, and signs a
+Salesforce-shaped response; oidc-provider runs one Node process with
 its in-memory adapter (its development default), so the comparison flatters it on storage.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import os
@@ -23,9 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.load import Figures, Request, run_load  # noqa: E402
 from bench.servers import (  # noqa: E402
     ROOT,
+    add_server_option,
     free_port,
-    gunicorn,
     manage,
+    serve,
     sqlite_site_env,
     stop,
     wait_until_listening,
@@ -81,7 +84,7 @@ def measure_oidc_provider() -> Figures:
         stop(process)
 
 
-def measure_org() -> tuple[Figures, Figures]:
+def measure_org(server: str) -> tuple[Figures, Figures]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with sqlite_site_env(base_url) as env:
@@ -96,7 +99,7 @@ def measure_org() -> tuple[Figures, Figures]:
                 "--run-as=ada@handshake.example",
             )
         )
-        with gunicorn(env, port=port, workers=2):
+        with serve(env, port=port, workers=2, server=server):
             baseline = _measure(
                 base_url, "org: baseline view (/baseline/)", ("GET", "/baseline/", None, {})
             )
@@ -107,16 +110,20 @@ def measure_org() -> tuple[Figures, Figures]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_server_option(parser)
+    options = parser.parse_args()
     if not (PROVIDER / "node_modules").exists():
         raise SystemExit("run `make setup-dev` first: it installs oidc-provider")
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"{USERS} keep-alive clients"
+        f"{USERS} keep-alive clients; the org on {options.server}, 2 workers"
     )
-    baseline, org = measure_org()
+    baseline, org = measure_org(options.server)
     provider = measure_oidc_provider()
     for figures in (baseline, org, provider):
         print(figures.line())
+    print(f"org tokens ÷ oidc-provider tokens: {org.rps / provider.rps:.2f}×")
 
 
 if __name__ == "__main__":

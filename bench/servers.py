@@ -6,6 +6,7 @@ Every server runs in the foreground of its own process and is stopped by that pr
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import socket
@@ -151,6 +152,15 @@ SERVERS: dict[str, Callable[[int, int], list[str]]] = {
     "granian WSGI": _granian("wsgi", "config.wsgi:application"),
     "granian ASGI (config.asgi)": _granian("asgi", "config.asgi:application"),
 }
+
+
+# What `make run` and production serve (bench/README.md, "serving"); benchmarks of the site
+# use it unless told otherwise.
+SITE_SERVER = "uvicorn (config.asgi)"
+
+
+def add_server_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", choices=sorted(SERVERS), default=SITE_SERVER)
 
 
 @contextmanager

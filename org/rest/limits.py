@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from org.models import ApiUsage, Org, Record
@@ -46,15 +45,31 @@ def _today_row(org: Org, space: str) -> ApiUsage:
     return row
 
 
+def _spend_one(org: Org, space: str, limit: int) -> int | None:
+    """Today's count raised by one unless it is at the limit, in one UPDATE … RETURNING
+    (SQLite 3.35 and PostgreSQL both have it): the count after it, or None when no row was
+    raised (none yet today, or the limit reached)."""
+    table = connection.ops.quote_name(ApiUsage._meta.db_table)
+    day = connection.ops.adapt_datefield_value(timezone.now().date())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET used = used + 1 "
+            "WHERE org_id = %s AND space = %s AND day = %s AND used < %s RETURNING used",
+            [org.pk, space, day, limit],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def spend_request(caller: Caller) -> Usage:
     """Counts one API request; raises REQUEST_LIMIT_EXCEEDED once the day's are spent."""
     limit = caller.org.daily_api_requests
-    today = ApiUsage.objects.filter(org=caller.org, space=caller.space, day=timezone.now().date())
-    if not today.filter(used__lt=limit).update(used=F("used") + 1):
-        row = _today_row(caller.org, caller.space)
-        if not ApiUsage.objects.filter(pk=row.pk, used__lt=limit).update(used=F("used") + 1):
-            raise ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-    used = today.values_list("used", flat=True).first() or 0
+    used = _spend_one(caller.org, caller.space, limit)
+    if used is None:
+        _today_row(caller.org, caller.space)
+        used = _spend_one(caller.org, caller.space, limit)
+    if used is None:
+        raise ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
     return Usage(used=used, max=limit)
 
 
