@@ -15,6 +15,8 @@ PYTHON_FOR_VENV := $(shell for p in python3 python3.13 python3.12 python; do \
 
 .PHONY: run test fmt setup setup-dev system-deps system-deps-test lint typecheck pytest bench loadtest clean
 
+# The org's issuer and links name the port it is served on (settings default to 8000).
+run: export HANDSHAKE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup ## set up and serve on http://127.0.0.1:$(PORT) and https://127.0.0.1:$(TLS_PORT)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_org
@@ -28,7 +30,7 @@ run: setup ## set up and serve on http://127.0.0.1:$(PORT) and https://127.0.0.1
 	export DJANGO_DEBUG=true HANDSHAKE_TLS_URL=https://127.0.0.1:$(TLS_PORT); \
 	$(PY) manage.py serve_tls --port $(TLS_PORT) & tls=$$!; \
 	trap 'kill $$tls 2>/dev/null; wait $$tls 2>/dev/null || true' EXIT; \
-	$(VENV)/bin/uvicorn config.asgi:application --host=127.0.0.1 --no-proxy-headers --no-access-log --ws=none --log-level=warning --timeout-graceful-shutdown=10 --workers=2 --port=$(PORT)
+	$(VENV)/bin/uvicorn config.asgi:application --host=127.0.0.1 --no-proxy-headers --no-access-log --ws=none --log-level=warning --timeout-graceful-shutdown=10 --timeout-keep-alive=20 --workers=2 --port=$(PORT)
 
 test: setup-dev lint typecheck pytest ## set up and run every check and test
 

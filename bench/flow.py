@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu import measured  # noqa: E402
 from bench.load import percentile, run_load  # noqa: E402
 from bench.servers import add_server_option, free_port, serve, sqlite_site_env  # noqa: E402
 from bench.trainee import create_trainee_apps, run_trainees  # noqa: E402
@@ -45,7 +46,8 @@ def main() -> None:
                 users=options.users,
                 requests_per_user=40,
             )
-            tally, elapsed = run_trainees([base_url], apps, seconds=options.seconds)
+            with measured() as cpu:
+                tally, elapsed = run_trainees([base_url], apps, seconds=options.seconds)
     print(baseline.line())
     latencies = tally.latencies_ms
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
@@ -56,6 +58,7 @@ def main() -> None:
         f"flows={tally.flows} 5xx={server_errors} failures={len(tally.failures)} "
         f"violations={len(tally.violations)}"
     )
+    print(cpu.line(per=max(1, tally.flows), unit="flow"))
     for problem in (tally.failures + tally.violations)[:5]:
         print("  ", problem)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu import measured  # noqa: E402
 from bench.load import percentile, run_load  # noqa: E402
 from bench.servers import (  # noqa: E402
     add_server_option,
@@ -62,7 +63,8 @@ def run_room(
             users=8,
             requests_per_user=150,
         )
-        tally, elapsed = run_trainees(servers, apps, seconds=seconds, rounds=ROUNDS)
+        with measured() as cpu:
+            tally, elapsed = run_trainees(servers, apps, seconds=seconds, rounds=ROUNDS)
         unverified = verify_everywhere(servers, tally.id_tokens)
 
     latencies = tally.latencies_ms
@@ -83,6 +85,7 @@ def run_room(
             f"latency           p50 {statistics.median(latencies):.1f} ms   "
             f"p95 {percentile(latencies, 0.95):.1f} ms   p99 {percentile(latencies, 0.99):.1f} ms"
         )
+    print(cpu.line(per=max(1, len(latencies)), unit="request"))
     print(f"broken promises   {len(tally.violations):8d}")
     print(f"failed rounds     {len(tally.failures):8d}")
     print(

@@ -138,6 +138,10 @@ UVICORN_OPTIONS = (
     "--log-level=warning",
     # A held long poll would otherwise keep a stopping server up for its whole 110 s.
     "--timeout-graceful-shutdown=10",
+    # Idle keep-alive connections outlive the clients' own expiry (httpx's and Node's are
+    # 5 s): at uvicorn's 5 s both ends let go at once, and a request sent as the server closes
+    # was reset (`make loadtest`: a device flow polling every 5 s).
+    "--timeout-keep-alive=20",
 )
 
 # The servers bench/serving.py compares, by name: each is a command for (port, workers).

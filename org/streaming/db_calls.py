@@ -44,6 +44,13 @@ def pooled(application: AsgiApp) -> AsgiApp:
     return serve
 
 
+def holds_connects() -> bool:
+    """Whether a connect may wait here for events: only in the site's ASGI server, where a
+    waiting connect is a coroutine. Elsewhere each request has a thread (the TLS listener's
+    pool of 8, a WSGI server, the test client's), and a held connect would keep it."""
+    return _in_pool.get()
+
+
 def _threads() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:

@@ -51,6 +51,12 @@ NO_CHANNEL = "400::Message without a channel"
 UNKNOWN_META = "400::Unknown meta channel"
 PUBLISH_DENIED = "403::Publish denied"
 
+# A server whose requests each take a thread of a small pool (the TLS listener; any WSGI
+# server) holds no connect: it answers after one look, and its advice (Bayeux's
+# advice.interval) asks the client to come back this much later, so a waiting client polls
+# once a second instead of holding a thread for up to 110 s.
+POLLING_INTERVAL_MS = 1_000
+
 # Bayeux §5.1: the server no longer knows the client; shake hands again.
 REHANDSHAKE = {"interval": 0, "reconnect": "handshake"}
 # The client must not try again with these credentials (jsforce treats it as an auth failure).
@@ -187,10 +193,12 @@ def handshake_reply(message: Message, client_id: str) -> dict[str, Any]:
     )
 
 
-def connect_reply(message: Message, client_id: str, ceiling_ms: int) -> dict[str, Any]:
-    """A connect's answer, with the advice Salesforce sends: connect again at once, to be held
-    up to the ceiling (110 s)."""
-    advice = {"interval": 0, "timeout": ceiling_ms, "reconnect": "retry"}
+def connect_reply(
+    message: Message, client_id: str, *, timeout_ms: int, interval_ms: int = 0
+) -> dict[str, Any]:
+    """A connect's answer, with the advice Salesforce sends: connect again after `interval_ms`
+    (at once, from Salesforce), to be held up to `timeout_ms` (110 s)."""
+    advice = {"interval": interval_ms, "timeout": timeout_ms, "reconnect": "retry"}
     return success(message, clientId=client_id, advice=advice)
 
 

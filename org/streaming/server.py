@@ -71,10 +71,15 @@ async def _connect(streamer: clients.Streamer, message: protocol.Message) -> lis
     connecting = await db_calls.run(clients.begin_connect, streamer, message.client_id, hold_ms)
     if connecting is None:
         return [protocol.unknown_client(message)]
+    holding = db_calls.holds_connects()
     # Bayeux: the first connect after a handshake is answered at once, with the advice.
-    seconds = 0 if connecting.first else hold_ms / 1000
+    seconds = hold_ms / 1000 if holding and not connecting.first else 0
     space = wake.space_key(connecting.org_pk, connecting.space)
     found = await held.answer(connecting.client_pk, connecting.number, space, seconds)
     if found.gone:
         return [protocol.unknown_client(message)]
-    return [*found.messages, protocol.connect_reply(message, message.client_id, ceiling)]
+    timeout_ms, interval_ms = (ceiling, 0) if holding else (0, protocol.POLLING_INTERVAL_MS)
+    reply = protocol.connect_reply(
+        message, message.client_id, timeout_ms=timeout_ms, interval_ms=interval_ms
+    )
+    return [*found.messages, reply]

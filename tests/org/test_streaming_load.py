@@ -231,6 +231,10 @@ def test_a_newer_connect_of_a_client_ends_the_older_and_a_look_in_flight_keeps_i
         await asyncio.sleep(0.01)
         newer = asyncio.create_task(held.answer(5, 2, space, 30))
         assert (await older).replaced
+        # The newer connect's first look (after the dispatcher's moment of gathering).
+        while len(log.looks) < 2:
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.01)
 
         # Now the newer one is being looked at when a third connect arrives: the events
         # that look finds go to the connect it looked for, not into the void.

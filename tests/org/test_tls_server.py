@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import socket
 import ssl
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ObjectIdentifier
 
+from config.org_paths import API_VERSION
 from pki import certificates
 from tests.org.tls_site import TlsSite
 
@@ -278,3 +281,48 @@ def test_a_request_body_larger_than_the_listener_takes_is_answered_413(tls_site)
 
     assert answer.startswith(b"HTTP/1.1 413")
     _still_serving(tls_site)
+
+
+def test_a_streaming_connect_over_tls_is_not_held_and_its_advice_says_to_poll(tls_site):
+    """The listener runs Django on 8 threads: a connect held there for up to 110 s would keep
+    one, so it is answered after one look and the client told to come back in a second."""
+    app = tls_site.app(
+        "--name", "TLS streaming", "--grant", "client_credentials", "--scope", "api",
+        "--run-as", "ada@handshake.example",
+    )  # fmt: skip
+    issued = tls_site.plain_request(
+        "POST",
+        "/services/oauth2/token",
+        form={"grant_type": "client_credentials", **app},
+    )
+    token = issued.json()["access_token"]
+    cometd, orders = f"/cometd/{API_VERSION}", "/event/Order_Placed__e"
+
+    def bayeux(message: Mapping[str, object]) -> list[dict[str, Any]]:
+        answer = tls_site.post_json(cometd, [message], token=token)
+        assert answer.status == 200, answer.body
+        replies: list[dict[str, Any]] = answer.json()
+        return replies
+
+    handshake = {"channel": "/meta/handshake", "version": "1.0",
+                 "supportedConnectionTypes": ["long-polling"]}  # fmt: skip
+    client_id = bayeux(handshake)[0]["clientId"]
+    subscribe = {"channel": "/meta/subscribe", "clientId": client_id, "subscription": orders,
+                 "ext": {"replay": {orders: -1}}}  # fmt: skip
+    assert bayeux(subscribe)[0]["successful"] is True
+    connect = {"channel": "/meta/connect", "clientId": client_id,
+               "connectionType": "long-polling", "advice": {"timeout": 60_000}}  # fmt: skip
+    for _ in range(2):  # the first connect, then one that would be held on the HTTP port
+        (reply,) = bayeux(connect)
+        assert reply["advice"] == {"interval": 1000, "timeout": 0, "reconnect": "retry"}
+
+    published = tls_site.plain_request(
+        "POST",
+        f"/services/data/v{API_VERSION}/sobjects/Order_Placed__e/",
+        token=token,
+        json_body={"Order_Number__c": "TLS-1"},
+    )
+    assert published.status == 201, published.body
+    *events, reply = bayeux(connect)
+    assert [event["data"]["payload"]["Order_Number__c"] for event in events] == ["TLS-1"]
+    assert reply["successful"] is True

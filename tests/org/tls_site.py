@@ -95,12 +95,24 @@ class TlsSite:
         )
         return _exchange(connection, method, path, form=form, token=token)
 
+    def post_json(self, path: str, body: Any, *, token: str) -> Answer:
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.tls_port, context=self.client_context(), timeout=30
+        )
+        return _exchange(connection, "POST", path, form=None, token=token, json_body=body)
+
     def plain_request(
-        self, method: str, path: str, *, form: dict[str, str] | None = None, token: str = ""
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        token: str = "",
+        json_body: Any = None,
     ) -> Answer:
         """The same request to the HTTP port."""
         connection = http.client.HTTPConnection(self.http_url.removeprefix("http://"), timeout=30)
-        return _exchange(connection, method, path, form=form, token=token)
+        return _exchange(connection, method, path, form=form, token=token, json_body=json_body)
 
     def handshake_error(self, context: ssl.SSLContext) -> ssl.SSLError:
         """The error a client sees when the server refuses its handshake: in TLS 1.3 the
@@ -151,12 +163,16 @@ def _exchange(
     *,
     form: dict[str, str] | None,
     token: str,
+    json_body: Any = None,
 ) -> Answer:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = None
     if form is not None:
         body = urlencode(form)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif json_body is not None:
+        body = json.dumps(json_body)
+        headers["Content-Type"] = "application/json"
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
